@@ -1,0 +1,38 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+
+from intake import services
+from intake.demo import demo_document
+
+
+class Command(BaseCommand):
+    help = "Demo data: a clinician login, a new case with two links, and a filled-in case."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="clinician")
+        parser.add_argument("--password", default="", help="default: a new random one")
+
+    def handle(self, *args, **options):
+        password = options["password"] or secrets.token_urlsafe(9)
+        group, _ = Group.objects.get_or_create(name="clinicians")
+        user, _ = get_user_model().objects.get_or_create(username=options["username"])
+        user.set_password(password)
+        user.is_active = True
+        user.save()
+        user.groups.add(group)
+
+        filled = services.import_document(demo_document())
+        case = services.create_case(email_a="partner.a@example.com", email_b="partner.b@example.com")
+
+        out = self.stdout.write
+        out("")
+        out("Tandem demo data")
+        out(f"  Clinician login:  http://127.0.0.1:8000/clinic/   {user.username} / {password}")
+        out(f"  New case {case.couple.reference}:")
+        out(f"    Partner A's private link: {case.links['a']}")
+        out(f"    Partner B's private link: {case.links['b']}")
+        out(f"  A filled-in case with flags: {filled.couple.reference}")
+        out("")

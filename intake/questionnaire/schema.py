@@ -1,0 +1,270 @@
+"""The shape of a questionnaire definition: steps, sections, questions, conditions.
+
+A questionnaire is plain, immutable data. Everything else (the step forms, validation,
+the partner's review page, the clinician's side-by-side view, the PDF and the answers
+document) is built from it, so nobody writes a question's wording twice.
+
+Conditions are small objects evaluated over a mapping of question id -> value; there is
+no string evaluation anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class QType(StrEnum):
+    BOOL = "bool"
+    CHOICE = "choice"
+    MULTI = "multi"
+    INT = "int"
+    DECIMAL = "decimal"
+    DATE = "date"
+    MONTH = "month"
+    TEXT = "text"
+    MEDS = "meds"
+
+
+# --- conditions -------------------------------------------------------------------------
+
+
+class Condition:
+    """Base class: `holds(values)` over a mapping of question id -> value."""
+
+    def holds(self, values: Mapping[str, Any]) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def questions(self) -> set[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def as_json(self) -> Any:  # pragma: no cover - abstract
+        """A JSON form the page's script evaluates to show or hide a question."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Eq(Condition):
+    """The answer to `question` equals `value`."""
+
+    question: str
+    value: Any
+
+    def holds(self, values):
+        return values.get(self.question) == self.value
+
+    def questions(self):
+        return {self.question}
+
+    def as_json(self):
+        return {"eq": [self.question, self.value]}
+
+
+@dataclass(frozen=True)
+class In(Condition):
+    """The answer to `question` is one of `options` (for a multi: contains one of them)."""
+
+    question: str
+    options: tuple[Any, ...]
+
+    def holds(self, values):
+        answer = values.get(self.question)
+        if isinstance(answer, list):
+            return any(option in answer for option in self.options)
+        return answer in self.options
+
+    def questions(self):
+        return {self.question}
+
+    def as_json(self):
+        return {"in": [self.question, list(self.options)]}
+
+
+@dataclass(frozen=True)
+class AtLeast(Condition):
+    """The (numeric) answer to `question` is at least `minimum`."""
+
+    question: str
+    minimum: int
+
+    def holds(self, values):
+        answer = values.get(self.question)
+        return isinstance(answer, int | float) and not isinstance(answer, bool) and answer >= self.minimum
+
+    def questions(self):
+        return {self.question}
+
+    def as_json(self):
+        return {"gte": [self.question, self.minimum]}
+
+
+@dataclass(frozen=True)
+class Answered(Condition):
+    """`question` has an answer (not missing, not empty)."""
+
+    question: str
+
+    def holds(self, values):
+        return values.get(self.question) not in (None, "", [])
+
+    def questions(self):
+        return {self.question}
+
+    def as_json(self):
+        return {"answered": self.question}
+
+
+@dataclass(frozen=True)
+class AnyOf(Condition):
+    conditions: tuple[Condition, ...]
+
+    def holds(self, values):
+        return any(c.holds(values) for c in self.conditions)
+
+    def questions(self):
+        return set().union(*(c.questions() for c in self.conditions))
+
+    def as_json(self):
+        return {"any": [c.as_json() for c in self.conditions]}
+
+
+@dataclass(frozen=True)
+class Not(Condition):
+    condition: Condition
+
+    def holds(self, values):
+        return not self.condition.holds(values)
+
+    def questions(self):
+        return self.condition.questions()
+
+    def as_json(self):
+        return {"not": self.condition.as_json()}
+
+
+def any_of(*conditions: Condition) -> AnyOf:
+    return AnyOf(tuple(conditions))
+
+
+# --- checks across questions of one step -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class BothOrNeither:
+    """Both questions are answered, or neither is (e.g. a blood-pressure reading)."""
+
+    first: str
+    second: str
+    message: str
+
+
+# --- definition -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: Any  # str for choice/multi, int for scored items
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: QType
+    label: str
+    help: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    min: int | float | None = None
+    max: int | float | None = None
+    max_length: int | None = None  # text only; defaults below
+    multiline: bool = False  # text only: a textarea
+    when: Condition | None = None  # asked only when this holds (same step)
+    private: bool = False  # never used for couple-level output
+    exclusive: tuple[str, ...] = ()  # multi: codes that must be the only one ticked
+    must_be_true: bool = False  # bool: only "yes" is accepted
+    format: str | None = None  # text: "email" or "phone"
+    not_future: bool = False  # date/month: may not be after today
+    alert: Condition | None = None  # when it holds, the page shows crisis contacts
+    instrument: str | None = None  # e.g. "phq9"
+
+    def choice_label(self, code: Any) -> str:
+        for choice in self.choices:
+            if choice.code == code:
+                return choice.label
+        return str(code)
+
+    @property
+    def text_max_length(self) -> int:
+        if self.max_length:
+            return self.max_length
+        return 2000 if self.multiline else 200
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of questions on a step, with an optional heading, stem and credit line."""
+
+    questions: tuple[Question, ...]
+    title: str = ""
+    intro: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    intro: str = ""
+    private: bool = False  # the whole step is clinician-only
+    exit_button: bool = False  # show "Exit this page"
+    checks: tuple[BothOrNeither, ...] = ()
+    when: Condition | None = None  # step asked only when this holds (over all answers)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for section in self.sections for q in section.questions)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    version: str
+    steps: tuple[Step, ...]
+    _by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
+    _step_of: dict[str, Step] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        for step in self.steps:
+            for question in step.questions:
+                if question.id in self._by_id:
+                    raise ValueError(f"duplicate question id {question.id!r}")
+                self._by_id[question.id] = question
+                self._step_of[question.id] = step
+
+    def question(self, question_id: str) -> Question:
+        return self._by_id[question_id]
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def step_of(self, question_id: str) -> Step:
+        return self._step_of[question_id]
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(self._by_id)
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._by_id
+
+    @property
+    def private_ids(self) -> frozenset[str]:
+        return frozenset(
+            q.id for step in self.steps for q in step.questions if q.private or step.private
+        )

@@ -1,0 +1,376 @@
+"""The partner's pages: open a private link, the questionnaire wizard, review, submit, exit.
+
+Privacy: every page here is reached only with the partner's own session, set when their
+private link is opened. The URLs carry a random, non-secret id of the partner (so two tabs
+never mix), never the token, and nothing of the other partner is ever looked up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from formtools.wizard.views import NamedUrlWizardView
+
+from . import services
+from .forms import MED_PARTS, step_form_class
+from .models import AnswerSet, Partner
+from .questionnaire import CRISIS_CONTACTS, QUESTIONNAIRES
+from .questionnaire.schema import QType, Questionnaire
+
+SESSION_PARTNER = "intake_partner"
+SESSION_PENDING = "intake_pending_post"
+SESSION_CRISIS = "intake_show_crisis"
+REVIEW_STEP = "review"
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _neutral(request, status=404, template="intake/link_invalid.html"):
+    return render(request, template, status=status)
+
+
+def session_partner(request, public_id: str) -> Partner | None:
+    if not public_id or request.session.get(SESSION_PARTNER) != public_id:
+        return None
+    return Partner.objects.select_related("couple").filter(public_id=public_id).first()
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def open_link(request, token: str):
+    """A private link: check it, start the partner's session, drop the token from the URL."""
+    key = f"intake-link-failures:{_client_ip(request)}"
+    failures = cache.get(key, 0)
+    if failures >= settings.LINK_GUESS_LIMIT:
+        return _neutral(request, status=429, template="intake/link_limited.html")
+    partner = Partner.objects.for_token(token).first()
+    if partner is None:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, settings.LINK_GUESS_WINDOW)
+        return _neutral(request)
+    pending = request.session.get(SESSION_PENDING)
+    request.session.cycle_key()
+    request.session.pop(SESSION_PENDING, None)
+    request.session[SESSION_PARTNER] = partner.public_id
+    request.session.set_expiry(settings.PARTNER_SESSION_SECONDS)
+    services.open_link(partner)
+    if pending and pending.get("public_id") == partner.public_id and not partner.is_submitted:
+        _apply_pending_post(partner, pending)
+    return redirect("intake:resume", public_id=partner.public_id)
+
+
+def _apply_pending_post(partner: Partner, pending: dict[str, Any]) -> None:
+    """Save a step that was posted after the session had ended (nothing typed is lost)."""
+    questionnaire = QUESTIONNAIRES[partner.couple.questionnaire_version]
+    step_id = pending.get("step")
+    if step_id not in [s.id for s in questionnaire.steps] or step_id == REVIEW_STEP:
+        return
+    with transaction.atomic():
+        answer_set = AnswerSet.objects.select_for_update().get(partner=partner)
+        data = pending.get("data") or {}
+        form = step_form_class(questionnaire.step(step_id), questionnaire.version)(
+            data=_multi(data), prefix=step_id
+        )
+        valid = form.is_valid()
+        state = answer_set.wizard_state or {}
+        state.setdefault("step_data", {})[step_id] = data
+        state.setdefault("step_files", {})
+        state.setdefault("extra_data", {})
+        state.setdefault("step", step_id)
+        answer_set.wizard_state = state
+        services.save_step(answer_set, step_id, form.answers(), complete=valid)
+
+
+def _multi(data: dict[str, list[str]]):
+    from django.utils.datastructures import MultiValueDict
+
+    return MultiValueDict(data)
+
+
+@never_cache
+def exit_page(request):
+    """"Exit this page": end the partner's session, then go to a neutral website."""
+    request.session.flush()
+    response = HttpResponseRedirect(settings.EXIT_PAGE_URL)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@never_cache
+def submitted(request, public_id: str):
+    partner = session_partner(request, public_id)
+    if partner is None:
+        return _neutral(request)
+    if not partner.is_submitted:
+        return redirect("intake:resume", public_id=public_id)
+    return render(request, "intake/submitted.html", {"partner": partner})
+
+
+def _questionnaire_for(partner: Partner) -> Questionnaire:
+    return QUESTIONNAIRES[partner.couple.questionnaire_version]
+
+
+def form_list_for(questionnaire: Questionnaire):
+    return [(step.id, step_form_class(step, questionnaire.version)) for step in questionnaire.steps]
+
+
+@method_decorator(never_cache, name="dispatch")
+class IntakeWizard(NamedUrlWizardView):
+    """formtools' named-URL wizard with the draft stored on the partner's answers row."""
+
+    storage_name = "intake.storage.DraftStorage"
+    template_name = "intake/step.html"
+
+    @classmethod
+    def for_questionnaire(cls, questionnaire: Questionnaire):
+        condition_dict = {
+            step.id: (lambda wizard, when=step.when: when.holds(wizard.answer_set.answers))
+            for step in questionnaire.steps
+            if step.when is not None
+        }
+        return cls.as_view(
+            form_list_for(questionnaire),
+            condition_dict=condition_dict,
+            url_name="intake:step",
+            done_step_name="done",
+        )
+
+    # -- who is asking ----------------------------------------------------------------
+
+    def dispatch(self, request, *args, **kwargs):
+        public_id = kwargs.get("public_id", "")
+        partner = session_partner(request, public_id)
+        if partner is None:
+            if request.method == "POST" and kwargs.get("step"):
+                # Keep what was typed; it is saved when this partner's link is opened again.
+                request.session[SESSION_PENDING] = {
+                    "public_id": public_id,
+                    "step": kwargs["step"],
+                    "data": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
+                }
+            return render(request, "intake/session_ended.html", status=403)
+        if partner.is_submitted:
+            return redirect("intake:submitted", public_id=public_id)
+        self.partner = partner
+        self.questionnaire = _questionnaire_for(partner)
+        if request.method == "POST":
+            with transaction.atomic():
+                # Lock the draft row: two tabs saving at once never overwrite each other.
+                self.answer_set = AnswerSet.objects.select_for_update().get(partner=partner)
+                request.answer_set = self.answer_set
+                return super().dispatch(request, *args, **kwargs)
+        self.answer_set = AnswerSet.objects.get(partner=partner)
+        request.answer_set = self.answer_set
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"intake_{kwargs.get('public_id', '')}"
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, kwargs={"public_id": self.partner.public_id, "step": step})
+
+    # -- where they may go ----------------------------------------------------------------
+
+    def first_unfinished_step(self) -> str:
+        completed = set(self.answer_set.completed_steps)
+        for step in self.get_form_list():
+            if step not in completed:
+                return step
+        return self.steps.last
+
+    def allowed_steps(self) -> list[str]:
+        steps = list(self.get_form_list())
+        first_open = self.first_unfinished_step()
+        return steps[: steps.index(first_open) + 1]
+
+    def resume_redirect(self):
+        return redirect(self.get_step_url(self.first_unfinished_step()))
+
+    # -- the draft, step by step ------------------------------------------------------------
+
+    def stored_data(self, step: str):
+        """The step's saved input; for answers that came by import, rebuilt from them."""
+        data = self.storage.get_step_data(step)
+        if data is None and step in self.answer_set.completed_steps:
+            form_class = self.get_form_list()[step]
+            data = form_class.data_from_answers(self.answer_set.answers, self.get_form_prefix(step))
+        return data
+
+    def process_step(self, form):
+        """Keep only this step's own fields of the POST (no CSRF token, no buttons)."""
+        prefix = f"{self.get_form_prefix(self.steps.current)}-"
+        return {k: v for k, v in form.data.lists() if k.startswith(prefix)}
+
+    def get(self, *args, **kwargs):
+        step = kwargs.get("step")
+        form_list = self.get_form_list()
+        if step is None or step not in form_list or step not in self.allowed_steps():
+            return self.resume_redirect()
+        self.storage.current_step = step
+        form = self.get_form(step, data=self.stored_data(step))
+        return self.render(form)
+
+    def post(self, *args, **kwargs):
+        step = kwargs.get("step")
+        form_list = self.get_form_list()
+        if step not in form_list or step not in self.allowed_steps():
+            return self.resume_redirect()
+        self.storage.current_step = step
+        form = self.get_form(step, data=self.request.POST)
+        valid = form.is_valid()
+        goto = self.request.POST.get("wizard_goto_step")
+        stay = bool(self.request.POST.get("wizard_more_rows"))
+
+        self.storage.set_step_data(step, self.process_step(form))
+        step_answers = form.answers()
+        services.save_step(self.answer_set, step, step_answers, complete=valid)
+        # Alerts: without JavaScript, the next page shows the crisis contacts at once.
+        if self.request.POST.get("js") != "1" and self._alert_raised(step, step_answers):
+            self.request.session[SESSION_CRISIS] = True
+        del self._resolved_form_list  # conditions may have changed with the new answers
+
+        if goto and goto in self.get_form_list():
+            if goto in self.allowed_steps():
+                return redirect(self.get_step_url(goto))
+            return self.resume_redirect()
+        if stay:
+            return redirect(self.get_step_url(step) + "#medicines")
+        if not valid:
+            return self.render(form)
+        if step == self.steps.last:
+            return self.render_done(form, **kwargs)
+        return redirect(self.get_step_url(self.get_next_step(step)))
+
+    def _alert_raised(self, step_id: str, answers: dict[str, Any]) -> bool:
+        step = self.questionnaire.step(step_id)
+        return any(q.alert is not None and q.alert.holds(answers) for q in step.questions)
+
+    def render_done(self, form, **kwargs):
+        """Re-validate every step from the stored draft, then lock the answers."""
+        answers: dict[str, Any] = {}
+        for step in self.get_form_list():
+            form_obj = self.get_form(step, data=self.stored_data(step))
+            if not form_obj.is_valid():
+                return redirect(self.get_step_url(step))
+            answers.update(form_obj.answers())
+        self.done(list(), answers=answers)
+        return redirect("intake:submitted", public_id=self.partner.public_id)
+
+    def done(self, form_list, **kwargs):
+        ordered = {
+            qid: kwargs["answers"][qid]
+            for qid in self.questionnaire.question_ids
+            if qid in kwargs["answers"]
+        }
+        services.submit(self.partner, ordered)
+
+    # -- the page ---------------------------------------------------------------------------
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.questionnaire.step(self.steps.current)
+        steps = list(self.get_form_list())
+        index = steps.index(step.id)
+        answers = self.answer_set.answers
+        show_crisis = self.request.session.pop(SESSION_CRISIS, False) or any(
+            q.alert is not None and q.alert.holds(answers) for q in step.questions
+        )
+        context.update(
+            {
+                "partner": self.partner,
+                "step": step,
+                "step_number": index + 1,
+                "step_count": len(steps),
+                "sections": _sections(step, form),
+                "all_steps": [
+                    (self.questionnaire.step(s), s in self.answer_set.completed_steps)
+                    for s in steps
+                ],
+                "prev_step": steps[index - 1] if index else None,
+                "is_review": step.id == REVIEW_STEP,
+                "show_crisis": show_crisis,
+                "crisis_contacts": CRISIS_CONTACTS,
+                "conditions": {
+                    q.id: q.when.as_json() for q in step.questions if q.when is not None
+                },
+                "alerts": {q.id: q.alert.as_json() for q in step.questions if q.alert is not None},
+            }
+        )
+        if step.id == REVIEW_STEP:
+            context["review"] = review_rows(self.questionnaire, answers, steps)
+            context["incomplete_steps"] = [
+                self.questionnaire.step(s)
+                for s in steps
+                if s != REVIEW_STEP and s not in self.answer_set.completed_steps
+            ]
+        return context
+
+
+def _sections(step, form):
+    sections = []
+    for section in step.sections:
+        items = []
+        for question in section.questions:
+            if question.type == QType.MEDS:
+                items.append(
+                    {
+                        "question": question,
+                        "meds": form.med_row_fields(question.id),
+                        "med_headings": [label for _, label, _ in MED_PARTS],
+                    }
+                )
+            else:
+                items.append({"question": question, "field": form[question.id]})
+        sections.append({"section": section, "items": items})
+    return sections
+
+
+def display_value(question, value) -> str:
+    """A stored answer as a person reads it."""
+    if value is None or value == "" or value == []:
+        return ""
+    match question.type:
+        case QType.BOOL:
+            return "Yes" if value else "No"
+        case QType.CHOICE:
+            return question.choice_label(value)
+        case QType.INT if question.choices:
+            return question.choice_label(value)
+        case QType.MULTI:
+            return "; ".join(question.choice_label(code) for code in value)
+        case QType.MEDS:
+            return "; ".join(
+                " – ".join(part for part in (row["name"], row["dose"], row["frequency"]) if part)
+                for row in value
+            )
+    return str(value)
+
+
+def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: list[str]):
+    """The partner's own answers, grouped by step, for the review page."""
+    groups = []
+    for step_id in steps:
+        if step_id == REVIEW_STEP:
+            continue
+        step = questionnaire.step(step_id)
+        rows = []
+        for question in step.questions:
+            if question.when is not None and not question.when.holds(answers):
+                continue
+            rows.append((question, display_value(question, answers.get(question.id))))
+        groups.append((step, rows))
+    return groups

@@ -1,0 +1,24 @@
+from django import forms
+
+
+class NewCaseForm(forms.Form):
+    email_a = forms.EmailField(
+        label="Partner A's e-mail", required=False, help_text="Optional: to e-mail the link."
+    )
+    email_b = forms.EmailField(
+        label="Partner B's e-mail", required=False, help_text="Optional: to e-mail the link."
+    )
+    appointment_date = forms.DateField(
+        label="First appointment",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        help_text="Ages and date windows are computed on this date.",
+    )
+    send_emails = forms.BooleanField(label="E-mail each partner their link now", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("send_emails") and not (cleaned.get("email_a") or cleaned.get("email_b")):
+            self.add_error("send_emails", "Add at least one e-mail address to send links.")
+        return cleaned

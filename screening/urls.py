@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "screening"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("cases/new/", views.new_case, name="new_case"),
+    path("cases/<str:reference>/", views.case_detail, name="case"),
+    path("cases/<str:reference>/partners/<str:label>/link/", views.partner_link, name="link"),
+    path("cases/<str:reference>/partners/<str:label>/reopen/", views.reopen_answers, name="reopen"),
+]

@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.test import Client
+
+from intake import services
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def new_case(db):
+    return services.create_case(email_a="a@example.com", email_b="b@example.com")
+
+
+def open_link(client: Client, link: str):
+    """Open a private link as the partner would; return the page it lands on."""
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    return client.get("/" + path, follow=True)
+
+
+@pytest.fixture
+def partner_a(new_case):
+    client = Client()
+    open_link(client, new_case.links["a"])
+    client.partner = new_case.couple.partner("a")
+    return client
+
+
+@pytest.fixture
+def partner_b(new_case):
+    client = Client()
+    open_link(client, new_case.links["b"])
+    client.partner = new_case.couple.partner("b")
+    return client
+
+
+@pytest.fixture
+def clinician(db):
+    user = User.objects.create_user("dr.lee", password="a-long-test-password")
+    user.groups.add(Group.objects.get(name="clinicians"))
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client

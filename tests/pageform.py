@@ -1,0 +1,130 @@
+"""Read the form a page rendered and post back exactly its fields, filled with answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+
+@dataclass
+class Control:
+    name: str
+    kind: str  # text, radio, checkbox, hidden, textarea, submit, number, date, month, email, tel
+    value: str = ""
+    checked: bool = False
+
+
+@dataclass
+class ParsedForm:
+    controls: list[Control] = field(default_factory=list)
+    prefix: str = ""
+
+    def names(self) -> set[str]:
+        return {c.name for c in self.controls if c.kind != "submit"}
+
+    def options(self, name: str) -> list[str]:
+        return [c.value for c in self.controls if c.name == name]
+
+
+class _Parser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.form: ParsedForm | None = None
+        self.in_form = False
+        self.textarea: Control | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and "data-step-form" in a:
+            self.in_form = True
+            self.form = ParsedForm(prefix=a.get("data-prefix", ""))
+        if not self.in_form or self.form is None:
+            return
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            value = a.get("value")
+            if value is None and kind in ("checkbox", "radio"):
+                value = "on"  # what a browser sends for a box without a value
+            self.form.controls.append(Control(a["name"], kind, value or "", "checked" in a))
+        elif tag == "button" and a.get("name"):
+            self.form.controls.append(Control(a["name"], "submit", a.get("value") or ""))
+        elif tag == "textarea" and a.get("name"):
+            self.textarea = Control(a["name"], "textarea")
+            self.form.controls.append(self.textarea)
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea.value += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self.textarea = None
+        if tag == "form":
+            self.in_form = False
+
+
+def parse_form(html: str) -> ParsedForm:
+    parser = _Parser()
+    parser.feed(html)
+    assert parser.form is not None, "the page has no questionnaire form"
+    return parser.form
+
+
+def encode(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def current_values(form: ParsedForm) -> dict[str, list[str]]:
+    """What the browser would post if the person changed nothing (no submit buttons)."""
+    data: dict[str, list[str]] = {}
+    for c in form.controls:
+        if c.kind == "submit":
+            continue
+        if c.kind in ("radio", "checkbox") and not c.checked:
+            continue
+        data.setdefault(c.name, []).append(c.value)
+    return data
+
+
+def fill(form: ParsedForm, answers: dict[str, Any], questions) -> dict[str, list[str]]:
+    """Post data for this page: the page's own controls, set to `answers` for `questions`."""
+    data = current_values(form)
+    prefix = form.prefix
+    names = form.names()
+    for question in questions:
+        name = f"{prefix}-{question.id}"
+        qtype = str(question.type)
+        if qtype == "meds":
+            for key in [k for k in data if k.startswith(name + "__")]:
+                del data[key]
+            for index, row in enumerate(answers.get(question.id) or []):
+                for part in ("name", "dose", "frequency"):
+                    control = f"{name}__{index}__{part}"
+                    assert control in names, f"the page has no {control}"
+                    data[control] = [row.get(part, "")]
+            continue
+        data.pop(name, None)
+        if question.id not in answers:
+            continue
+        assert name in names, f"the page has no field for {question.id}"
+        value = answers[question.id]
+        kinds = {c.kind for c in form.controls if c.name == name}
+        if "checkbox" in kinds and form.options(name) == ["on"]:
+            if value:
+                data[name] = ["on"]
+        elif isinstance(value, list):
+            options = form.options(name)
+            for code in value:
+                assert code in options, f"{code} is not offered for {question.id}"
+            data[name] = list(value)
+        else:
+            encoded = encode(value)
+            if "radio" in kinds:
+                assert encoded in form.options(name), f"{encoded} is not offered for {question.id}"
+            data[name] = [encoded]
+    return data
