@@ -79,6 +79,8 @@
         }
       }
     };
+    // The "only if it applies" notes are for pages without JavaScript.
+    form.querySelectorAll("[data-when-note]").forEach(function (note) { note.hidden = true; });
     form.addEventListener("change", update);
     update(null);
   }
