@@ -1,8 +1,14 @@
 """The clinic's side: the append-only audit log (screenings, flags and reviews build on it)."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from .scoring import Parameters
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -69,3 +75,144 @@ def record(actor, action, couple=None, *, request=None, partner_label="", **data
         ip_address=request.META.get("REMOTE_ADDR") if request else None,
         data=data,
     )
+
+
+class ClinicParameters(models.Model):
+    """The clinic's choices where sources disagree (rules.md, italic names). One row."""
+
+    cardiac_window_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="A heart attack or stent/bypass within this many months is flagged high.",
+    )
+    bp_systolic_max = models.PositiveSmallIntegerField(
+        default=140, validators=[MinValueValidator(100), MaxValueValidator(220)]
+    )
+    bp_diastolic_max = models.PositiveSmallIntegerField(
+        default=90, validators=[MinValueValidator(60), MaxValueValidator(140)]
+    )
+    ptsd_cutoff = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="PC-PTSD-5 positive at this total or more (3 is more sensitive).",
+    )
+    csi_cutoff = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("13.5"),
+        validators=[MinValueValidator(0), MaxValueValidator(21)],
+        help_text="CSI-4 totals below this show notable dissatisfaction.",
+    )
+    min_age = models.PositiveSmallIntegerField(
+        default=18, validators=[MinValueValidator(16), MaxValueValidator(30)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "clinic parameters"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="clinic_parameters_one_row")]
+
+    def __str__(self):
+        return "Clinic parameters"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "ClinicParameters":
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row
+
+    def as_parameters(self) -> Parameters:
+        return Parameters(
+            cardiac_window_months=self.cardiac_window_months,
+            bp_systolic_max=self.bp_systolic_max,
+            bp_diastolic_max=self.bp_diastolic_max,
+            ptsd_cutoff=self.ptsd_cutoff,
+            csi_cutoff=self.csi_cutoff,
+            min_age=self.min_age,
+        )
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def latest_per_couple(self):
+        return self.order_by("couple_id", "-created_at", "-id")
+
+
+class Screening(models.Model):
+    """One run of the rules over a couple's submitted answers. Never overwritten."""
+
+    class Reason(models.TextChoices):
+        SUBMITTED = "submitted", "A partner submitted"
+        RESCREEN = "rescreen", "Re-screened"
+
+    couple = models.ForeignKey(
+        "intake.Couple", on_delete=models.CASCADE, related_name="screenings"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    ruleset_version = models.CharField(max_length=16)
+    questionnaire_version = models.CharField(max_length=8)
+    parameters = models.JSONField()
+    appointment_date = models.DateField(null=True, blank=True)
+    evaluation_date = models.DateField()
+    partners = models.CharField(max_length=2, help_text="the partners screened: a, b or ab")
+    submissions = models.JSONField(default=dict, help_text="partner -> submission number")
+    scores = models.JSONField(default=dict)
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.couple} screening {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Flag(models.Model):
+    """A flag a clinician must review (or, for info, may read). Asks, never diagnoses."""
+
+    class Severity(models.TextChoices):
+        URGENT = "urgent", "Urgent"
+        HIGH = "high", "High"
+        REVIEW = "review", "Review"
+        INFO = "info", "Info"
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="flags")
+    position = models.PositiveSmallIntegerField(help_text="order: severity, then rule")
+    rule = models.CharField(max_length=8)
+    topic = models.CharField(max_length=32)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    partner = models.CharField(max_length=6)
+    evidence = models.JSONField(default=dict)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["screening", "position"]
+
+    def __str__(self):
+        return f"{self.rule} ({self.severity}, {self.partner})"
+
+
+class UrgentAlert(models.Model):
+    """The clinic was told at once of an urgent answer. One per partner, rule and answer."""
+
+    partner = models.ForeignKey(
+        "intake.Partner", on_delete=models.CASCADE, related_name="urgent_alerts"
+    )
+    rule = models.CharField(max_length=8)
+    evidence_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "rule", "evidence_key"], name="urgent_alert_once_per_answer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner} {self.rule}"

@@ -1,22 +1,28 @@
 """The clinic's pages: function views, one access helper per object, services for changes."""
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from intake import services as intake_services
+from intake.models import Couple
 
 from .access import clinician_required, get_couple_for_clinician
 from .forms import NewCaseForm
-from .models import AuditEntry, record
-from intake.models import Couple
+from .models import AuditEntry, UrgentAlert, record
 
 SESSION_NEW_LINKS = "clinic_new_links"
 
 
 @clinician_required
 def queue(request):
-    couples = Couple.objects.with_partners().order_by("-created_at")[:200]
+    urgent = UrgentAlert.objects.filter(partner__couple=OuterRef("pk"), resolved_at__isnull=True)
+    couples = (
+        Couple.objects.with_partners()
+        .annotate(urgent=Exists(urgent))
+        .order_by("-urgent", "created_at")[:200]
+    )
     return render(request, "screening/queue.html", {"couples": couples})
 
 
@@ -55,11 +61,42 @@ def case_detail(request, reference):
     links = request.session.pop(SESSION_NEW_LINKS, None)
     if links and links.get("reference") != couple.reference:
         links = None
+    screening = couple.screenings.prefetch_related("flags").first()
+    urgent_alerts = UrgentAlert.objects.filter(partner__couple=couple, resolved_at__isnull=True)
     return render(
         request,
         "screening/case.html",
-        {"couple": couple, "partners": couple.partners.all(), "new_links": links},
+        {
+            "couple": couple,
+            "partners": couple.partners.all(),
+            "new_links": links,
+            "screening": screening,
+            "urgent_alerts": urgent_alerts,
+            **score_table(screening),
+        },
     )
+
+
+INSTRUMENTS = {
+    "phq9": "PHQ-9",
+    "gad7": "GAD-7",
+    "pcptsd5": "PC-PTSD-5",
+    "auditc": "AUDIT-C",
+    "csi4": "CSI-4",
+    "hark": "HARK",
+}
+
+
+def score_table(screening) -> dict:
+    """Scores side by side: one row per instrument, one cell per partner screened."""
+    if screening is None:
+        return {"score_labels": [], "score_rows": []}
+    labels = sorted(screening.scores)
+    rows = [
+        (name, [screening.scores[label].get(key, {}) for label in labels])
+        for key, name in INSTRUMENTS.items()
+    ]
+    return {"score_labels": labels, "score_rows": rows}
 
 
 @require_POST

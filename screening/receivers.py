@@ -1,0 +1,18 @@
+"""The clinic's side reacting to the couple's side (connected in ScreeningConfig.ready)."""
+
+from django.dispatch import receiver
+
+from intake.signals import partner_submitted, step_saved
+
+from . import services
+
+
+@receiver(step_saved, dispatch_uid="screening.urgent_on_step_saved")
+def urgent_on_step_saved(sender, partner, step, answers, **kwargs):
+    services.check_urgent(partner, answers)
+
+
+@receiver(partner_submitted, dispatch_uid="screening.screen_on_submit")
+def screen_on_submit(sender, partner, submission, **kwargs):
+    services.check_urgent(partner, submission.answers)
+    services.screen_couple(partner.couple)
