@@ -15,8 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,47 +29,38 @@ from .scoring import Parameters
 log = logging.getLogger(__name__)
 
 
-def _latest_submissions(couple: Couple) -> dict[str, Submission]:
-    """The current submission of each partner who has submitted (prefetched when possible)."""
-    latest = {}
-    for partner in couple.partners.all():
-        if partner.status != Partner.Status.SUBMITTED:
-            continue
-        submissions = sorted(partner.submissions.all(), key=lambda s: -s.number)
-        if submissions:
-            latest[partner.label] = submissions[0]
-    return latest
-
-
 def _build(
-    couple: Couple, params: Parameters, today: datetime.date, reason: str
-) -> tuple[Screening, list[Flag]] | None:
-    submissions = _latest_submissions(couple)
-    if not submissions:
-        return None
-    document = {
-        "questionnaire_version": couple.questionnaire_version,
-        "partners": {label: s.answers for label, s in submissions.items()},
+    couple_id: int,
+    appointment_date: datetime.date | None,
+    questionnaire_version: str,
+    submissions: dict[str, tuple[int, dict[str, Any]]],
+    params: Parameters,
+    today: datetime.date,
+    reason: str,
+) -> tuple[Screening, list[Flag]]:
+    """Screen one couple's submitted answers (partner -> (submission number, answers))."""
+    document: dict[str, Any] = {
+        "questionnaire_version": questionnaire_version,
+        "partners": {label: answers for label, (_, answers) in submissions.items()},
     }
-    if couple.appointment_date:
-        document["appointment_date"] = couple.appointment_date.isoformat()
+    if appointment_date:
+        document["appointment_date"] = appointment_date.isoformat()
     result = engine.screen(document, params, today)
     data = result.as_dict()
     screening = Screening(
-        couple=couple,
+        couple_id=couple_id,
         reason=reason,
         ruleset_version=result.ruleset,
-        questionnaire_version=couple.questionnaire_version,
+        questionnaire_version=questionnaire_version,
         parameters=data["parameters"],
-        appointment_date=couple.appointment_date,
+        appointment_date=appointment_date,
         evaluation_date=today,
         partners="".join(sorted(submissions)),
-        submissions={label: s.number for label, s in submissions.items()},
+        submissions={label: number for label, (number, _) in submissions.items()},
         scores=data["scores"],
     )
     flags = [
         Flag(
-            screening=screening,
             position=position,
             rule=flag["rule"],
             topic=flag["topic"],
@@ -84,53 +74,94 @@ def _build(
     return screening, flags
 
 
-def _couples_for_screening():
-    return Couple.objects.prefetch_related(
-        Prefetch(
-            "partners",
-            queryset=Partner.objects.prefetch_related(
-                Prefetch("submissions", queryset=Submission.objects.order_by("-number"))
-            ),
+def _current_submissions(couple_ids: list[int]) -> dict[int, dict[str, tuple[int, dict]]]:
+    """couple id -> partner -> (number, answers) of the latest submission of each partner
+    whose answers are locked (a reopened partner is left out until they submit again)."""
+    rows = (
+        Submission.objects.filter(
+            partner__couple_id__in=couple_ids, partner__status=Partner.Status.SUBMITTED
         )
+        .order_by("number")
+        .values_list("partner__couple_id", "partner__label", "number", "answers")
     )
+    latest: dict[int, dict[str, tuple[int, dict]]] = {}
+    for couple_id, label, number, answers in rows:
+        latest.setdefault(couple_id, {})[label] = (number, answers)
+    return latest
+
+
+def _store(built: list[tuple[Screening, list[Flag]]]) -> None:
+    """Insert screenings, then their flags in one `executemany` (the ORM's per-object work
+    dominates re-screening thousands of couples; the rows are the same)."""
+    with transaction.atomic():
+        screenings = Screening.objects.bulk_create([screening for screening, _ in built])
+        rows = [
+            (
+                screening.pk,
+                flag.position,
+                flag.rule,
+                flag.topic,
+                flag.severity,
+                flag.partner,
+                json.dumps(flag.evidence),
+                flag.message,
+            )
+            for screening, (_, flags) in zip(screenings, built, strict=True)
+            for flag in flags
+        ]
+        if rows:
+            table = connection.ops.quote_name(Flag._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} (screening_id, position, rule, topic, severity, "  # noqa: S608
+                    "partner, evidence, message) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    rows,
+                )
 
 
 def screen_couple(couple: Couple, reason: str = Screening.Reason.SUBMITTED) -> Screening | None:
     """Screen a couple's submitted answers now and store the result beside earlier ones."""
-    couple = _couples_for_screening().get(pk=couple.pk)
-    built = _build(couple, ClinicParameters.current().as_parameters(), timezone.localdate(), reason)
-    if built is None:
+    submissions = _current_submissions([couple.pk]).get(couple.pk)
+    if not submissions:
         return None
-    screening, flags = built
-    with transaction.atomic():
-        screening.save()
-        for flag in flags:
-            flag.screening = screening
-        Flag.objects.bulk_create(flags)
-    return screening
+    params = ClinicParameters.current().as_parameters()
+    built = _build(
+        couple.pk,
+        couple.appointment_date,
+        couple.questionnaire_version,
+        submissions,
+        params,
+        timezone.localdate(),
+        reason,
+    )
+    _store([built])
+    return built[0]
 
 
-def rescreen(couples: Iterable[Couple] | None = None, batch_size: int = 500) -> int:
+def rescreen(couples: Iterable[Couple] | None = None, batch_size: int = 1000) -> int:
     """Re-screen couples (all with a submission when None) with the rules and parameters in
     force; each gets a new screening, the old ones stay. Returns how many were screened."""
     params = ClinicParameters.current().as_parameters()
     today = timezone.localdate()
-    queryset = _couples_for_screening().filter(partners__status=Partner.Status.SUBMITTED)
+    queryset = Couple.objects.filter(partners__status=Partner.Status.SUBMITTED)
     if couples is not None:
         queryset = queryset.filter(pk__in=[c.pk for c in couples])
-    ids = list(queryset.values_list("pk", flat=True).distinct().order_by("pk"))
+    rows = list(
+        queryset.values_list("pk", "appointment_date", "questionnaire_version")
+        .distinct()
+        .order_by("pk")
+    )
     done = 0
-    for start in range(0, len(ids), batch_size):
-        chunk = _couples_for_screening().filter(pk__in=ids[start : start + batch_size])
-        built = [b for c in chunk if (b := _build(c, params, today, Screening.Reason.RESCREEN))]
-        with transaction.atomic():
-            screenings = Screening.objects.bulk_create([s for s, _ in built])
-            flags = []
-            for screening, (_, couple_flags) in zip(screenings, built, strict=True):
-                for flag in couple_flags:
-                    flag.screening = screening
-                flags.extend(couple_flags)
-            Flag.objects.bulk_create(flags, batch_size=2000)
+    reason = Screening.Reason.RESCREEN
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start : start + batch_size]
+        submissions = _current_submissions([pk for pk, _, _ in chunk])
+        built = [
+            _build(pk, appointment, version, submissions[pk], params, today, reason)
+            for pk, appointment, version in chunk
+            if pk in submissions
+        ]
+        _store(built)
         done += len(built)
     return done
 
