@@ -91,9 +91,8 @@ def make_answers(questionnaire: Questionnaire = CURRENT, **overrides: Any) -> di
             if question.when is not None and not question.when.holds(answers):
                 continue
             value = overrides.get(question.id, default_value(question))
-            if value in ("", None) or (value == [] and question.type == QType.MEDS):
-                if question.type != QType.MEDS or question.id not in overrides:
-                    continue
+            if value in ("", None):
+                continue
             answers[question.id] = value
     unknown = set(overrides) - set(questionnaire.question_ids)
     if unknown:

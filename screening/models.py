@@ -147,9 +147,7 @@ class Screening(models.Model):
         SUBMITTED = "submitted", "A partner submitted"
         RESCREEN = "rescreen", "Re-screened"
 
-    couple = models.ForeignKey(
-        "intake.Couple", on_delete=models.CASCADE, related_name="screenings"
-    )
+    couple = models.ForeignKey("intake.Couple", on_delete=models.CASCADE, related_name="screenings")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     reason = models.CharField(max_length=16, choices=Reason.choices)
     ruleset_version = models.CharField(max_length=16)

@@ -235,13 +235,16 @@ def test_parameters_defaults_and_as_dict():
         "csi_cutoff": 13.5,
         "min_age": 18,
     }
-    assert json.loads(json.dumps(Parameters(csi_cutoff=Decimal("12.5")).as_dict()))[
-        "csi_cutoff"
-    ] == 12.5
+    assert (
+        json.loads(json.dumps(Parameters(csi_cutoff=Decimal("12.5")).as_dict()))["csi_cutoff"]
+        == 12.5
+    )
 
 
-def test_booleans_are_not_counted_as_points_on_integer_instruments_only_by_type():
-    # A wrong type counts as not answered (the document is validated before screening).
-    answers = spread(5, PHQ9_ITEMS, 3)
-    answers["phq9_1"] = "2"
-    assert scores(answers)["phq9"].total is None
+def test_values_of_the_wrong_type_count_as_not_answered():
+    # The document is validated before screening; the engine never guesses.
+    answers = {**spread(5, PHQ9_ITEMS, 3), "phq9_1": True, "ipv_afraid": 1}
+    answers.update({item: False for item in HARK_ITEMS if item != "ipv_afraid"})
+    result = scores(answers)
+    assert (result["phq9"].total, result["phq9"].missing) == (None, ("phq9_1",))
+    assert (result["hark"].total, result["hark"].missing) == (None, ("ipv_afraid",))
