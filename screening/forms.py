@@ -1,5 +1,7 @@
 from django import forms
 
+from .review import CaseStatus
+
 
 class NewCaseForm(forms.Form):
     email_a = forms.EmailField(
@@ -22,3 +24,21 @@ class NewCaseForm(forms.Form):
         if cleaned.get("send_emails") and not (cleaned.get("email_a") or cleaned.get("email_b")):
             self.add_error("send_emails", "Add at least one e-mail address to send links.")
         return cleaned
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *CaseStatus.LABELS.items()],
+    )
+    attention = forms.ChoiceField(
+        label="Flags",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("urgent", "Open urgent items"),
+            ("urgent_or_high", "Urgent or high flags"),
+        ],
+    )

@@ -1,5 +1,7 @@
 """The clinic's side: the append-only audit log (screenings, flags and reviews build on it)."""
 
+import hashlib
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,6 +33,12 @@ class AuditEntry(models.Model):
         ANSWERS_REOPENED = "answers_reopened", "Answers reopened"
         ANSWERS_EXPORTED = "answers_exported", "Answers exported"
         ANSWERS_IMPORTED = "answers_imported", "Answers imported"
+        DISPOSITION_RECORDED = "disposition_recorded", "Disposition recorded"
+        SIGNED_OFF = "signed_off", "Signed off for the prescriber"
+        CASE_REOPENED = "case_reopened", "Case reopened"
+        PDF_GENERATED = "pdf_generated", "Summary PDF generated"
+        PDF_DOWNLOADED = "pdf_downloaded", "Summary PDF downloaded"
+        AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -158,6 +166,7 @@ class Screening(models.Model):
     partners = models.CharField(max_length=2, help_text="the partners screened: a, b or ab")
     submissions = models.JSONField(default=dict, help_text="partner -> submission number")
     scores = models.JSONField(default=dict)
+    is_current = models.BooleanField(default=True, help_text="the couple's latest screening")
 
     objects = ScreeningQuerySet.as_manager()
 
@@ -185,6 +194,7 @@ class Flag(models.Model):
     partner = models.CharField(max_length=6)
     evidence = models.JSONField(default=dict)
     message = models.TextField()
+    key = models.CharField(max_length=64, db_index=True, help_text="rule, partner and evidence")
 
     class Meta:
         ordering = ["screening", "position"]
@@ -200,17 +210,90 @@ class UrgentAlert(models.Model):
         "intake.Partner", on_delete=models.CASCADE, related_name="urgent_alerts"
     )
     rule = models.CharField(max_length=8)
-    evidence_key = models.CharField(max_length=64)
+    key = models.CharField(max_length=64, help_text="the flag's key: rule, partner, evidence")
+    message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partner", "rule", "evidence_key"], name="urgent_alert_once_per_answer"
-            )
+            models.UniqueConstraint(fields=["partner", "key"], name="urgent_alert_once_per_answer")
         ]
 
     def __str__(self):
         return f"{self.partner} {self.rule}"
+
+
+def flag_key(rule: str, partner: str, evidence: dict) -> str:
+    """A flag's identity across screenings: the same rule, partner and answers."""
+    canonical = json.dumps([rule, partner, evidence], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Disposition(models.Model):
+    """What a clinician did about a flag. Append-only: a change is a new row."""
+
+    class Outcome(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", "Reviewed: noted for the prescriber"
+        FOLLOW_UP = "follow_up", "Follow-up arranged"
+        NOT_RELEVANT = "not_relevant", "Reviewed: not relevant"
+
+    couple = models.ForeignKey(
+        "intake.Couple", on_delete=models.PROTECT, related_name="dispositions"
+    )
+    key = models.CharField(max_length=64, db_index=True)
+    rule = models.CharField(max_length=8)
+    partner = models.CharField(max_length=6)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.TextField(max_length=2000, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.rule} {self.partner}: {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("A disposition cannot be changed; record a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A disposition cannot be deleted.")
+
+
+class SignOffQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(reopened_at__isnull=True)
+
+
+class SignOff(models.Model):
+    """ "Ready for the prescriber": who, when, a summary note. Reopening is recorded on it."""
+
+    couple = models.ForeignKey("intake.Couple", on_delete=models.PROTECT, related_name="sign_offs")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(max_length=4000)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(max_length=2000, blank=True)
+
+    objects = SignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["couple"],
+                condition=Q(reopened_at__isnull=True),
+                name="one_sign_off_in_force_per_case",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.couple} signed off {self.at:%Y-%m-%d}"

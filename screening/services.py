@@ -7,7 +7,6 @@ submitted answers and the clinic parameters in force, and keeps every result.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -23,7 +22,7 @@ from django.utils import timezone
 from intake.models import Couple, Partner, Submission
 
 from . import engine
-from .models import ClinicParameters, Flag, Screening, UrgentAlert
+from .models import ClinicParameters, Flag, Screening, UrgentAlert, flag_key
 from .scoring import Parameters
 
 log = logging.getLogger(__name__)
@@ -68,6 +67,7 @@ def _build(
             partner=flag["partner"],
             evidence=flag["evidence"],
             message=flag["message"],
+            key=flag_key(flag["rule"], flag["partner"], flag["evidence"]),
         )
         for position, flag in enumerate(data["flags"])
     ]
@@ -94,6 +94,9 @@ def _store(built: list[tuple[Screening, list[Flag]]]) -> None:
     """Insert screenings, then their flags in one `executemany` (the ORM's per-object work
     dominates re-screening thousands of couples; the rows are the same)."""
     with transaction.atomic():
+        Screening.objects.filter(
+            couple_id__in=[screening.couple_id for screening, _ in built], is_current=True
+        ).update(is_current=False)
         screenings = Screening.objects.bulk_create([screening for screening, _ in built])
         rows = [
             (
@@ -105,6 +108,7 @@ def _store(built: list[tuple[Screening, list[Flag]]]) -> None:
                 flag.partner,
                 json.dumps(flag.evidence),
                 flag.message,
+                flag.key,
             )
             for screening, (_, flags) in zip(screenings, built, strict=True)
             for flag in flags
@@ -114,7 +118,8 @@ def _store(built: list[tuple[Screening, list[Flag]]]) -> None:
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO {table} (screening_id, position, rule, topic, severity, "  # noqa: S608
-                    "partner, evidence, message) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    "partner, evidence, message, key) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     rows,
                 )
 
@@ -169,11 +174,6 @@ def rescreen(couples: Iterable[Couple] | None = None, batch_size: int = 1000) ->
 # -- urgent answers, while the partner is still filling in -----------------------------
 
 
-def _evidence_key(evidence: dict[str, Any]) -> str:
-    canonical = json.dumps(evidence, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]:
     """Tell the clinic at once of each new urgent answer; the same answer never twice."""
     couple = partner.couple
@@ -183,9 +183,11 @@ def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]
     for flag in engine.partner_flags(answers, partner.label, on_date, params):
         if flag.severity != engine.Severity.URGENT:
             continue
-        key = _evidence_key(flag.as_dict()["evidence"])
+        data = flag.as_dict()
         alert, created = UrgentAlert.objects.get_or_create(
-            partner=partner, rule=flag.rule, evidence_key=key
+            partner=partner,
+            key=flag_key(data["rule"], data["partner"], data["evidence"]),
+            defaults={"rule": data["rule"], "message": data["message"]},
         )
         if created:
             new_alerts.append(alert)

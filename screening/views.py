@@ -1,29 +1,53 @@
 """The clinic's pages: function views, one access helper per object, services for changes."""
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from intake import services as intake_services
 from intake.models import Couple
 
 from .access import clinician_required, get_couple_for_clinician
-from .forms import NewCaseForm
-from .models import AuditEntry, UrgentAlert, record
+from . import queries, review, summary
+from .forms import NewCaseForm, QueueFilterForm
+from .models import AuditEntry, Disposition, record
+from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @clinician_required
 def queue(request):
-    urgent = UrgentAlert.objects.filter(partner__couple=OuterRef("pk"), resolved_at__isnull=True)
-    couples = (
-        Couple.objects.with_partners()
-        .annotate(urgent=Exists(urgent))
-        .order_by("-urgent", "created_at")[:200]
+    form = QueueFilterForm(request.GET or None)
+    couples = queries.review_queue(Couple.objects.with_partners())
+    if form.is_valid():
+        data = form.cleaned_data
+        couples = queries.search(couples, data.get("q") or "")
+        if data.get("status"):
+            couples = couples.filter(status=data["status"])
+        if data.get("attention") == "urgent":
+            couples = couples.filter(urgent_open=True)
+        elif data.get("attention") == "urgent_or_high":
+            couples = couples.filter(Q(n_urgent__gt=0) | Q(n_high__gt=0) | Q(urgent_open=True))
+    page = Paginator(couples, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "screening/queue.html",
+        {
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "status_labels": CaseStatus.LABELS,
+        },
     )
-    return render(request, "screening/queue.html", {"couples": couples})
 
 
 @clinician_required
@@ -61,42 +85,71 @@ def case_detail(request, reference):
     links = request.session.pop(SESSION_NEW_LINKS, None)
     if links and links.get("reference") != couple.reference:
         links = None
-    screening = couple.screenings.prefetch_related("flags").first()
-    urgent_alerts = UrgentAlert.objects.filter(partner__couple=couple, resolved_at__isnull=True)
     return render(
         request,
         "screening/case.html",
         {
+            "summary": summary.build(couple),
             "couple": couple,
-            "partners": couple.partners.all(),
             "new_links": links,
-            "screening": screening,
-            "urgent_alerts": urgent_alerts,
-            **score_table(screening),
+            "outcomes": Disposition.Outcome.choices,
         },
     )
 
 
-INSTRUMENTS = {
-    "phq9": "PHQ-9",
-    "gad7": "GAD-7",
-    "pcptsd5": "PC-PTSD-5",
-    "auditc": "AUDIT-C",
-    "csi4": "CSI-4",
-    "hark": "HARK",
-}
+@require_POST
+@clinician_required
+def record_disposition(request, reference):
+    couple = get_couple_for_clinician(request, reference)
+    key = request.POST.get("key", "")
+    try:
+        review.record_disposition(
+            couple,
+            key,
+            request.POST.get("outcome", ""),
+            request.POST.get("note", "")[:2000],
+            request.user,
+            request,
+        )
+    except review.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Disposition recorded.")
+    return redirect(reverse("screening:case", args=[reference]) + f"#flag-{key[:12]}")
 
 
-def score_table(screening) -> dict:
-    """Scores side by side: one row per instrument, one cell per partner screened."""
-    if screening is None:
-        return {"score_labels": [], "score_rows": []}
-    labels = sorted(screening.scores)
-    rows = [
-        (name, [screening.scores[label].get(key, {}) for label in labels])
-        for key, name in INSTRUMENTS.items()
-    ]
-    return {"score_labels": labels, "score_rows": rows}
+@require_POST
+@clinician_required
+def sign_off(request, reference):
+    couple = get_couple_for_clinician(request, reference)
+    try:
+        review.sign_off(couple, request.user, request.POST.get("note", "")[:4000], request)
+    except review.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Signed off: the case is ready for the prescriber.")
+    return redirect("screening:case", reference=reference)
+
+
+@require_POST
+@clinician_required
+def reopen_case(request, reference):
+    couple = get_couple_for_clinician(request, reference)
+    try:
+        review.reopen_case(couple, request.user, request.POST.get("reason", "")[:2000], request)
+    except review.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The case is open again for review.")
+    return redirect("screening:case", reference=reference)
+
+
+@clinician_required
+def audit_log(request, reference):
+    couple = get_couple_for_clinician(request, reference)
+    record(request.user, AuditEntry.Action.AUDIT_VIEWED, couple, request=request)
+    entries = Paginator(couple.audit.select_related("actor"), 100).get_page(request.GET.get("page"))
+    return render(request, "screening/audit.html", {"couple": couple, "page": entries})
 
 
 @require_POST
@@ -147,20 +200,16 @@ def reopen_answers(request, reference, label):
     couple = get_couple_for_clinician(request, reference)
     if label not in ("a", "b"):
         return redirect("screening:case", reference=reference)
-    partner = couple.partner(label)
-    if partner.is_submitted:
-        intake_services.reopen(partner)
-        record(
-            request.user,
-            AuditEntry.Action.ANSWERS_REOPENED,
-            couple,
-            request=request,
-            partner_label=label,
-            reason=request.POST.get("reason", "")[:500],
+    try:
+        review.reopen_partner(
+            couple, label, request.user, request.POST.get("reason", "")[:500], request
         )
+    except review.ReviewError as error:
+        messages.error(request, str(error))
+    else:
         messages.success(
             request,
-            f"Partner {label.upper()}'s answers are open again. Their link works as before; "
-            "reissue it if it has expired.",
+            f"Partner {label.upper()}'s answers are open again and their link works. When they "
+            "submit again, the case is screened again.",
         )
     return redirect("screening:case", reference=reference)

@@ -1,0 +1,75 @@
+"""The queue's questions, answered in SQL: the same few queries for 10 or 10,000 cases."""
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from intake.models import Couple, Partner
+
+from .models import Disposition, Flag, SignOff, UrgentAlert
+from .review import CaseStatus
+
+
+def _count(queryset, group_by: str):
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _undisposed(queryset, couple_field: str):
+    disposed = Disposition.objects.filter(couple_id=OuterRef(couple_field), key=OuterRef("key"))
+    return queryset.filter(~Exists(disposed))
+
+
+def review_queue(queryset=None):
+    """Cases annotated with their status, partner progress and flag counts, in queue order:
+    open urgent items first, then open high flags, then the oldest."""
+    queryset = Couple.objects.all() if queryset is None else queryset
+    flags = Flag.objects.filter(screening__couple=OuterRef("pk"), screening__is_current=True)
+    partners = Partner.objects.filter(couple=OuterRef("pk"))
+    open_urgent = _undisposed(
+        UrgentAlert.objects.filter(partner__couple=OuterRef("pk")), "partner__couple_id"
+    )
+    open_flags = _undisposed(flags, "screening__couple_id")
+    queryset = queryset.annotate(
+        n_urgent=_count(flags.filter(severity="urgent"), "screening__couple"),
+        n_high=_count(flags.filter(severity="high"), "screening__couple"),
+        n_review=_count(flags.filter(severity="review"), "screening__couple"),
+        n_info=_count(flags.filter(severity="info"), "screening__couple"),
+        urgent_open=Exists(open_urgent) | Exists(open_flags.filter(severity="urgent")),
+        high_open=Exists(open_flags.filter(severity="high")),
+        n_submitted=_count(partners.filter(status=Partner.Status.SUBMITTED), "couple"),
+        n_started=_count(partners.exclude(status=Partner.Status.INVITED), "couple"),
+        reviewed=Exists(Disposition.objects.filter(couple=OuterRef("pk"))),
+        signed=Exists(SignOff.objects.in_force().filter(couple=OuterRef("pk"))),
+    ).annotate(
+        status=Case(
+            When(signed=True, then=Value(CaseStatus.READY)),
+            When(Q(n_submitted=2, reviewed=True), then=Value(CaseStatus.IN_REVIEW)),
+            When(n_submitted=2, then=Value(CaseStatus.SUBMITTED)),
+            When(n_started__gt=0, then=Value(CaseStatus.IN_PROGRESS)),
+            default=Value(CaseStatus.INVITED),
+            output_field=CharField(),
+        )
+    )
+    return queryset.order_by("-urgent_open", "-high_open", "created_at", "pk")
+
+
+def search(queryset, text: str):
+    """By case reference or a partner's preferred name."""
+    text = text.strip()
+    if not text:
+        return queryset
+    named = Partner.objects.filter(
+        couple=OuterRef("pk"), answer_set__answers__preferred_name__icontains=text
+    )
+    return queryset.filter(Q(reference__icontains=text) | Exists(named))

@@ -1,0 +1,227 @@
+"""The clinician's review: dispositions, sign-off, reopening. State changes live here.
+
+Each change runs in one transaction with the case row locked, checks the current state,
+writes named columns and appends to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from intake import services as intake_services
+from intake.models import Couple, Partner
+
+from .models import AuditEntry, Disposition, Flag, Screening, SignOff, UrgentAlert, record
+
+NEEDS_DISPOSITION = ("urgent", "high", "review")
+
+
+class ReviewError(Exception):
+    """A change the current state does not allow; the message says why, for the clinician."""
+
+
+class CaseStatus:
+    INVITED = "invited"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    READY = "ready"
+
+    LABELS = {
+        INVITED: "Invited",
+        IN_PROGRESS: "Filling in",
+        SUBMITTED: "Awaiting review",
+        IN_REVIEW: "In review",
+        READY: "Ready for the prescriber",
+    }
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """Something a clinician must record a disposition for: a current flag, or an urgent
+    alert raised from answers saved before submission."""
+
+    key: str
+    rule: str
+    severity: str
+    partner: str
+    message: str
+    flag: Flag | None = None
+
+
+def current_screening(couple: Couple) -> Screening | None:
+    return couple.screenings.filter(is_current=True).prefetch_related("flags").first()
+
+
+def latest_dispositions(couple: Couple) -> dict[str, Disposition]:
+    latest: dict[str, Disposition] = {}
+    for disposition in couple.dispositions.select_related("by").order_by("at", "id"):
+        latest[disposition.key] = disposition
+    return latest
+
+
+def sign_off_in_force(couple: Couple) -> SignOff | None:
+    return couple.sign_offs.in_force().select_related("by").first()
+
+
+def review_items(couple: Couple, screening: Screening | None = None) -> list[ReviewItem]:
+    """Every item that needs a disposition, current flags first, then open urgent alerts."""
+    screening = screening if screening is not None else current_screening(couple)
+    items = []
+    keys = set()
+    if screening is not None:
+        for flag in screening.flags.all():
+            if flag.severity in NEEDS_DISPOSITION:
+                items.append(
+                    ReviewItem(flag.key, flag.rule, flag.severity, flag.partner, flag.message, flag)
+                )
+                keys.add(flag.key)
+    alerts = UrgentAlert.objects.filter(partner__couple=couple).select_related("partner")
+    for alert in alerts:
+        if alert.key not in keys:
+            items.append(
+                ReviewItem(alert.key, alert.rule, "urgent", alert.partner.label, alert.message)
+            )
+            keys.add(alert.key)
+    return items
+
+
+def missing_dispositions(couple: Couple) -> list[ReviewItem]:
+    done = latest_dispositions(couple)
+    return [item for item in review_items(couple) if item.key not in done]
+
+
+def case_status(couple: Couple) -> str:
+    """The case's place in the workflow (the queue computes the same in SQL)."""
+    if sign_off_in_force(couple) is not None:
+        return CaseStatus.READY
+    partners = list(couple.partners.all())
+    if all(p.status == Partner.Status.SUBMITTED for p in partners):
+        if couple.dispositions.exists():
+            return CaseStatus.IN_REVIEW
+        return CaseStatus.SUBMITTED
+    if any(p.status != Partner.Status.INVITED for p in partners):
+        return CaseStatus.IN_PROGRESS
+    return CaseStatus.INVITED
+
+
+def _lock(couple: Couple) -> Couple:
+    return Couple.objects.select_for_update().get(pk=couple.pk)
+
+
+@transaction.atomic
+def record_disposition(
+    couple: Couple, key: str, outcome: str, note: str, user, request=None
+) -> Disposition:
+    couple = _lock(couple)
+    if sign_off_in_force(couple) is not None:
+        raise ReviewError("This case is signed off. Reopen the case to change anything.")
+    if outcome not in Disposition.Outcome.values:
+        raise ReviewError("Choose what was done.")
+    item = next((i for i in review_items(couple) if i.key == key), None)
+    if item is None:
+        raise ReviewError("This flag is no longer current. Reload the case to see its flags.")
+    note = (note or "").strip()
+    previous = latest_dispositions(couple).get(key)
+    if (
+        previous is not None
+        and previous.outcome == outcome
+        and previous.note == note
+        and previous.by_id == user.pk
+    ):
+        return previous  # a double submit: nothing new to record
+    disposition = Disposition.objects.create(
+        couple=couple,
+        key=key,
+        rule=item.rule,
+        partner=item.partner,
+        outcome=outcome,
+        note=note,
+        by=user,
+    )
+    record(
+        user,
+        AuditEntry.Action.DISPOSITION_RECORDED,
+        couple,
+        request=request,
+        partner_label=item.partner if item.partner in ("a", "b") else "",
+        rule=item.rule,
+        outcome=outcome,
+    )
+    return disposition
+
+
+@transaction.atomic
+def sign_off(couple: Couple, user, note: str, request=None) -> SignOff:
+    couple = _lock(couple)
+    if sign_off_in_force(couple) is not None:
+        raise ReviewError("This case is already signed off.")
+    partners = list(couple.partners.all())
+    waiting = [p for p in partners if p.status != Partner.Status.SUBMITTED]
+    if waiting:
+        names = " and ".join(f"partner {p.label.upper()}" for p in waiting)
+        raise ReviewError(f"Waiting for {names} to submit their answers.")
+    screening = current_screening(couple)
+    if screening is None:
+        raise ReviewError("The answers have not been screened yet.")
+    missing = missing_dispositions(couple)
+    if missing:
+        raise ReviewError(
+            "Record what was done for every urgent, high and review flag first: "
+            + ", ".join(f"{i.rule} ({i.partner})" for i in missing)
+        )
+    note = (note or "").strip()
+    if not note:
+        raise ReviewError("Write a short summary note for the prescriber.")
+    signed = SignOff.objects.create(couple=couple, screening=screening, by=user, note=note)
+    record(user, AuditEntry.Action.SIGNED_OFF, couple, request=request)
+    from . import signals
+
+    transaction.on_commit(
+        lambda: signals.case_signed_off.send(sender=SignOff, sign_off=signed, request=request)
+    )
+    return signed
+
+
+@transaction.atomic
+def reopen_case(couple: Couple, user, reason: str, request=None) -> SignOff:
+    couple = _lock(couple)
+    signed = sign_off_in_force(couple)
+    if signed is None:
+        raise ReviewError("This case is not signed off.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Give a reason for reopening the case.")
+    signed.reopened_by = user
+    signed.reopened_at = timezone.now()
+    signed.reopen_reason = reason
+    signed.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+    record(user, AuditEntry.Action.CASE_REOPENED, couple, request=request, reason=reason)
+    return signed
+
+
+@transaction.atomic
+def reopen_partner(couple: Couple, label: str, user, reason: str, request=None) -> Partner:
+    """Let a partner change and resubmit their answers; their link works again."""
+    couple = _lock(couple)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Give a reason for reopening the answers.")
+    partner = couple.partners.get(label=label)
+    if partner.status != Partner.Status.SUBMITTED:
+        raise ReviewError(f"Partner {label.upper()}'s answers are not submitted.")
+    if sign_off_in_force(couple) is not None:
+        reopen_case(couple, user, f"Partner {label.upper()}'s answers reopened: {reason}", request)
+    intake_services.reopen(partner)
+    record(
+        user,
+        AuditEntry.Action.ANSWERS_REOPENED,
+        couple,
+        request=request,
+        partner_label=label,
+        reason=reason,
+    )
+    return partner

@@ -1,0 +1,6 @@
+"""Events of the clinic's side."""
+
+from django.dispatch import Signal
+
+# A case was signed off as ready for the prescriber. Args: sign_off, request.
+case_signed_off = Signal()

@@ -1,0 +1,293 @@
+"""What a clinician (case page) and the prescriber (PDF) read about a case, built once.
+
+Everything comes from the questionnaire definition, the partners' answers, the current
+screening and the dispositions; nobody writes a question's wording twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from intake.models import Couple, Partner
+from intake.questionnaire import QUESTIONNAIRES
+from intake.questionnaire.display import display_value, is_missing
+from intake.questionnaire.schema import Question, Questionnaire
+
+from .models import Disposition, Flag, Screening, SignOff
+from .review import (
+    CaseStatus,
+    ReviewItem,
+    case_status,
+    current_screening,
+    latest_dispositions,
+    review_items,
+    sign_off_in_force,
+)
+
+SEVERITIES = (("urgent", "Urgent"), ("high", "High"), ("review", "Review"), ("info", "Info"))
+INSTRUMENTS = (
+    ("phq9", "PHQ-9"),
+    ("gad7", "GAD-7"),
+    ("pcptsd5", "PC-PTSD-5"),
+    ("auditc", "AUDIT-C"),
+    ("csi4", "CSI-4"),
+    ("hark", "HARK"),
+)
+MISSING = "missing"
+
+
+@dataclass
+class PartnerSummary:
+    partner: Partner
+    answers: dict[str, Any]
+    preferred_name: str
+    date_of_birth: str
+    age: int | None
+
+
+@dataclass
+class EvidenceRow:
+    question_id: str
+    wording: str
+    answer: str
+
+
+@dataclass
+class FlagView:
+    key: str
+    rule: str
+    severity: str
+    severity_label: str
+    partner: str
+    topic: str
+    message: str
+    evidence: list[EvidenceRow]
+    needs_disposition: bool
+    disposition: Disposition | None
+    history: list[Disposition] = field(default_factory=list)
+    alert_only: bool = False  # an urgent answer saved before submission
+
+
+@dataclass
+class AnswerRow:
+    question: Question
+    cells: list[str]  # one per partner; "" = missing
+    private: bool
+    asked: list[bool]
+
+
+def _age(date_of_birth: str | None, on: datetime.date) -> int | None:
+    try:
+        born = datetime.date.fromisoformat(date_of_birth or "")
+    except ValueError:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _partner_answers(partner: Partner) -> dict[str, Any]:
+    if partner.status == Partner.Status.SUBMITTED:
+        latest = max(partner.submissions.all(), key=lambda s: s.number, default=None)
+        if latest is not None:
+            return latest.answers
+    answer_set = getattr(partner, "answer_set", None)
+    return answer_set.answers if answer_set is not None else {}
+
+
+def _evidence_rows(questionnaire: Questionnaire, evidence: dict, partner: str) -> list:
+    rows = []
+    for question_id, value in evidence.items():
+        if not questionnaire.has_question(question_id):
+            rows.append(EvidenceRow(question_id, question_id, str(value)))
+            continue
+        question = questionnaire.question(question_id)
+        if partner == "couple" and isinstance(value, dict):
+            shown = "; ".join(
+                f"{label.upper()}: {display_value(question, v) or MISSING}"
+                for label, v in value.items()
+            )
+        else:
+            shown = display_value(question, value) or MISSING
+        rows.append(EvidenceRow(question_id, question.label, shown))
+    return rows
+
+
+@dataclass
+class CaseSummary:
+    couple: Couple
+    questionnaire: Questionnaire
+    status: str
+    status_label: str
+    partners: list[PartnerSummary]
+    screening: Screening | None
+    flags: list[FlagView]
+    flag_groups: list[tuple[str, str, list[FlagView]]]
+    missing: list[FlagView]
+    score_rows: list[tuple[str, list[dict]]]
+    answer_steps: list[tuple[Any, list[AnswerRow]]]
+    discordance: list[tuple[str, str, str, str]]
+    sign_off: SignOff | None
+    on_date: datetime.date
+
+
+def build(couple: Couple) -> CaseSummary:
+    couple = (
+        Couple.objects.prefetch_related("partners__submissions", "partners__answer_set")
+        .select_related("created_by")
+        .get(pk=couple.pk)
+    )
+    questionnaire = QUESTIONNAIRES[couple.questionnaire_version]
+    on_date = couple.appointment_date or timezone.localdate()
+    partners = []
+    for partner in couple.partners.all():
+        answers = _partner_answers(partner)
+        partners.append(
+            PartnerSummary(
+                partner=partner,
+                answers=answers,
+                preferred_name=answers.get("preferred_name", ""),
+                date_of_birth=answers.get("date_of_birth", ""),
+                age=_age(answers.get("date_of_birth"), on_date),
+            )
+        )
+    screening = current_screening(couple)
+    done = latest_dispositions(couple)
+    history: dict[str, list[Disposition]] = {}
+    for disposition in couple.dispositions.select_related("by").order_by("-at", "-id"):
+        history.setdefault(disposition.key, []).append(disposition)
+    needing = {item.key for item in review_items(couple, screening)}
+
+    flags: list[FlagView] = []
+    flag_keys = set()
+    if screening is not None:
+        for flag in screening.flags.all():
+            flags.append(_flag_view(questionnaire, flag, done, history, needing))
+            flag_keys.add(flag.key)
+    for item in review_items(couple, screening):
+        if item.key not in flag_keys:  # urgent answers saved before submission
+            flags.insert(0, _alert_view(item, done, history))
+    groups = [(code, label, [f for f in flags if f.severity == code]) for code, label in SEVERITIES]
+    status = case_status(couple)
+    return CaseSummary(
+        couple=couple,
+        questionnaire=questionnaire,
+        status=status,
+        status_label=CaseStatus.LABELS[status],
+        partners=partners,
+        screening=screening,
+        flags=flags,
+        flag_groups=[g for g in groups if g[2]],
+        missing=[f for f in flags if f.needs_disposition and f.disposition is None],
+        score_rows=_score_rows(screening, [p.partner.label for p in partners]),
+        answer_steps=_answer_steps(questionnaire, partners),
+        discordance=_discordance(questionnaire, partners, screening),
+        sign_off=sign_off_in_force(couple),
+        on_date=on_date,
+    )
+
+
+def _flag_view(questionnaire, flag: Flag, done, history, needing) -> FlagView:
+    return FlagView(
+        key=flag.key,
+        rule=flag.rule,
+        severity=flag.severity,
+        severity_label=flag.get_severity_display(),
+        partner=flag.partner,
+        topic=flag.topic.replace("_", " "),
+        message=flag.message,
+        evidence=_evidence_rows(questionnaire, flag.evidence, flag.partner),
+        needs_disposition=flag.key in needing,
+        disposition=done.get(flag.key),
+        history=history.get(flag.key, []),
+    )
+
+
+def _alert_view(item: ReviewItem, done, history) -> FlagView:
+    return FlagView(
+        key=item.key,
+        rule=item.rule,
+        severity="urgent",
+        severity_label="Urgent",
+        partner=item.partner,
+        topic="urgent answer before submission",
+        message=item.message,
+        evidence=[],
+        needs_disposition=True,
+        disposition=done.get(item.key),
+        history=history.get(item.key, []),
+        alert_only=True,
+    )
+
+
+def _score_rows(screening: Screening | None, labels: list[str]):
+    if screening is None:
+        return []
+    return [
+        (name, [screening.scores.get(label, {}).get(key) for label in labels])
+        for key, name in INSTRUMENTS
+    ]
+
+
+def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
+    steps = []
+    for step in questionnaire.steps:
+        rows = []
+        for question in step.questions:
+            asked = [question.when is None or question.when.holds(p.answers) for p in partners]
+            if not any(asked):
+                continue
+            cells = [
+                display_value(question, p.answers.get(question.id)) if ok else "not asked"
+                for p, ok in zip(partners, asked, strict=True)
+            ]
+            rows.append(AnswerRow(question, cells, question.private or step.private, asked))
+        steps.append((step, rows))
+    return steps
+
+
+def _discordance(questionnaire, partners: list[PartnerSummary], screening):
+    if len(partners) != 2:
+        return []
+    a, b = (p.answers for p in partners)
+    goal = questionnaire.question("goal_areas")
+    shared = sorted(set(a.get("goal_areas") or []) & set(b.get("goal_areas") or []))
+    intent = questionnaire.question("relationship_intent")
+    rows = [
+        (
+            "Goal areas",
+            display_value(goal, a.get("goal_areas")) or MISSING,
+            display_value(goal, b.get("goal_areas")) or MISSING,
+            ("Shared: " + display_value(goal, shared)) if shared else "Nothing shared",
+        ),
+        (
+            "Relationship intent",
+            display_value(intent, a.get("relationship_intent")) or MISSING,
+            display_value(intent, b.get("relationship_intent")) or MISSING,
+            "Same" if a.get("relationship_intent") == b.get("relationship_intent") else "Differs",
+        ),
+    ]
+    ra, rb = a.get("readiness"), b.get("readiness")
+    rows.append(
+        (
+            "Readiness (0–10)",
+            MISSING if ra is None else str(ra),
+            MISSING if rb is None else str(rb),
+            "" if is_missing(ra) or is_missing(rb) else f"Difference {abs(ra - rb)}",
+        )
+    )
+    totals = []
+    for partner in partners:
+        score = (screening.scores if screening else {}).get(partner.partner.label, {}).get("csi4")
+        totals.append(score.get("total") if score else None)
+    rows.append(
+        (
+            "CSI-4 total (0–21)",
+            MISSING if totals[0] is None else str(totals[0]),
+            MISSING if totals[1] is None else str(totals[1]),
+            "" if None in totals else f"Difference {abs(totals[0] - totals[1])}",
+        )
+    )
+    return rows
