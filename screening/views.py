@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from intake import services as intake_services
 from intake.models import Couple
 
-from .access import clinician_required, get_couple_for_clinician
 from . import queries, review, summary
+from .access import clinician_required, get_couple_for_clinician
 from .forms import NewCaseForm, QueueFilterForm
 from .models import AuditEntry, Disposition, record
 from .review import CaseStatus
