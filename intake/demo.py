@@ -68,10 +68,10 @@ def default_value(question: Question) -> Any:
             return codes[0]
         case QType.MULTI:
             return ["none"] if "none" in codes else codes[:1]
-        case QType.INT:
-            return codes[0] if codes else int(question.min or 0)
-        case QType.DECIMAL:
-            return question.min or 0
+        case QType.INT if codes:
+            return codes[0]
+        case QType.INT | QType.DECIMAL:
+            return question.min if question.required else None
         case QType.DATE:
             return "2026-01-15"
         case QType.MONTH:

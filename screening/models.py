@@ -297,3 +297,28 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.couple} signed off {self.at:%Y-%m-%d}"
+
+
+def summary_upload_to(instance, filename):
+    return f"summaries/{instance.couple.reference}/{filename}"
+
+
+class SummaryPDF(models.Model):
+    """A stored prescriber's summary, made once at sign-off. Versions are never replaced."""
+
+    couple = models.ForeignKey("intake.Couple", on_delete=models.PROTECT, related_name="summaries")
+    sign_off = models.OneToOneField(SignOff, on_delete=models.PROTECT, related_name="summary")
+    version = models.PositiveSmallIntegerField()
+    file = models.FileField(upload_to=summary_upload_to)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["couple", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["couple", "version"], name="summary_unique_version")
+        ]
+
+    def __str__(self):
+        return f"{self.couple} summary v{self.version}"

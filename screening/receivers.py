@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from intake.signals import partner_submitted, step_saved
 
 from . import services
+from .signals import case_signed_off
 
 
 @receiver(step_saved, dispatch_uid="screening.urgent_on_step_saved")
@@ -16,3 +17,10 @@ def urgent_on_step_saved(sender, partner, step, answers, **kwargs):
 def screen_on_submit(sender, partner, submission, **kwargs):
     services.check_urgent(partner, submission.answers)
     services.screen_couple(partner.couple)
+
+
+@receiver(case_signed_off, dispatch_uid="screening.summary_on_sign_off")
+def summary_on_sign_off(sender, sign_off, **kwargs):
+    from .tasks import generate_summary
+
+    generate_summary.enqueue(sign_off.pk)

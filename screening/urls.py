@@ -12,6 +12,13 @@ urlpatterns = [
     path("cases/<str:reference>/sign-off/", views.sign_off, name="sign_off"),
     path("cases/<str:reference>/reopen/", views.reopen_case, name="reopen_case"),
     path("cases/<str:reference>/audit/", views.audit_log, name="audit"),
+    path("cases/<str:reference>/summary.pdf", views.summary_download, name="summary"),
+    path(
+        "cases/<str:reference>/summary-v<int:version>.pdf",
+        views.summary_download,
+        name="summary_version",
+    ),
+    path("cases/<str:reference>/summary-draft.pdf", views.summary_draft, name="summary_draft"),
     path("cases/<str:reference>/partners/<str:label>/link/", views.partner_link, name="link"),
     path("cases/<str:reference>/partners/<str:label>/reopen/", views.reopen_answers, name="reopen"),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from intake import services as intake_services
 from intake.models import Couple
 
-from . import queries, review, summary
+from . import pdf, queries, review, summary
 from .access import clinician_required, get_couple_for_clinician
 from .forms import NewCaseForm, QueueFilterForm
 from .models import AuditEntry, Disposition, record
@@ -93,6 +94,7 @@ def case_detail(request, reference):
             "couple": couple,
             "new_links": links,
             "outcomes": Disposition.Outcome.choices,
+            "summaries": couple.summaries.all(),
         },
     )
 
@@ -213,3 +215,43 @@ def reopen_answers(request, reference, label):
             "submit again, the case is screened again.",
         )
     return redirect("screening:case", reference=reference)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@clinician_required
+def summary_download(request, reference, version=None):
+    """A stored summary (the latest, or a given version): the bytes stored at sign-off."""
+    couple = get_couple_for_clinician(request, reference)
+    summaries = couple.summaries.all()
+    stored = (summaries.filter(version=version) if version else summaries).first()
+    if stored is None:
+        if version or review.sign_off_in_force(couple) is None:
+            raise Http404
+        messages.info(request, "The summary is being prepared. Try again in a moment.")
+        return redirect("screening:case", reference=reference)
+    with stored.file.open("rb") as handle:
+        content = handle.read()
+    record(
+        request.user,
+        AuditEntry.Action.PDF_DOWNLOADED,
+        couple,
+        request=request,
+        version=stored.version,
+        sha256=stored.sha256,
+    )
+    return _pdf_response(content, f"{couple.reference}-summary-v{stored.version}.pdf")
+
+
+@clinician_required
+def summary_draft(request, reference):
+    """A draft made now, marked DRAFT on every page: not for prescribing."""
+    couple = get_couple_for_clinician(request, reference)
+    content = pdf.render_pdf(couple, draft=True)
+    record(request.user, AuditEntry.Action.PDF_DOWNLOADED, couple, request=request, draft=True)
+    return _pdf_response(content, f"{couple.reference}-summary-DRAFT.pdf")

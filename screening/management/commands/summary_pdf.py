@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from intake.models import Couple
+from screening import review
+from screening.models import AuditEntry, record
+from screening.pdf import render_pdf
+
+
+class Command(BaseCommand):
+    help = "Write a case's current prescriber summary (a draft when not signed off) to a PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("reference")
+        parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
+
+    def handle(self, *args, **options):
+        couple = Couple.objects.filter(reference=options["reference"].strip().upper()).first()
+        if couple is None:
+            raise CommandError(f"No case with reference {options['reference']!r}.")
+        signed = review.sign_off_in_force(couple)
+        stored = getattr(signed, "summary", None) if signed else None
+        if stored is not None:
+            with stored.file.open("rb") as handle:
+                content = handle.read()
+            kind = f"version {stored.version}"
+        else:
+            content = render_pdf(couple, draft=signed is None)
+            kind = "draft" if signed is None else "final"
+        with open(options["output"], "wb") as handle:
+            handle.write(content)
+        record("command line", AuditEntry.Action.PDF_DOWNLOADED, couple, kind=kind)
+        self.stdout.write(f"Wrote the {kind} summary of {couple.reference} to {options['output']}")
