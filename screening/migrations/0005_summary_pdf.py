@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import screening.models
 from django.db import migrations, models
+
+import screening.models
 
 
 class Migration(migrations.Migration):
