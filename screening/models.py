@@ -230,6 +230,14 @@ def flag_key(rule: str, partner: str, evidence: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class DispositionQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Dispositions cannot be deleted.")
+
+    def update(self, **kwargs):
+        raise PermissionError("A disposition cannot be changed; record a new one.")
+
+
 class Disposition(models.Model):
     """What a clinician did about a flag. Append-only: a change is a new row."""
 
@@ -248,6 +256,8 @@ class Disposition(models.Model):
     note = models.TextField(max_length=2000, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+
+    objects = DispositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -1,0 +1,127 @@
+"""The clinic is told at once of an urgent answer, when the partner saves the step (not at
+submission), by an e-mail with no clinical words and no names; the same answer never twice."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import override_settings
+
+from intake.demo import make_answers
+from screening.models import UrgentAlert
+from tests.intake.helpers import post_step, seed_steps, steps_before
+from tests.screening import personas as p
+
+pytestmark = pytest.mark.django_db
+
+ON_CALL = ["on-call@clinic.example", "lead@clinic.example"]
+CLINICAL_WORDS = (
+    "suicid",
+    "self-harm",
+    "harm",
+    "hurt",
+    "kill",
+    "dead",
+    "plan",
+    "intent",
+    "safety",
+    "unsafe",
+    "afraid",
+    "abuse",
+    "violen",
+    "risk",
+    "depress",
+    "phq",
+    "ketamine",
+    "si-1",
+    "ipv",
+    "crisis",
+)
+
+
+def _at_safety(partner_client, **overrides):
+    answers = make_answers(preferred_name="Sam", **overrides)
+    seed_steps(partner_client.partner, answers, steps_before("safety"))
+    return answers
+
+
+def _save_safety(partner_client, answers):
+    with p.committed():
+        response = post_step(partner_client, "safety", answers)
+    assert response.status_code == 302
+    return response
+
+
+def _assert_neutral(message, new_case):
+    text = f"{message.subject}\n{message.body}".lower()
+    for word in CLINICAL_WORDS:
+        assert word not in text, word
+    for private in ("sam", "a@example.com", "b@example.com", "partner a", "partner b"):
+        assert private not in text, private
+    assert new_case.couple.partner("a").public_id.lower() not in text
+
+
+@override_settings(URGENT_ALERT_EMAILS=ON_CALL)
+def test_an_urgent_answer_sends_one_neutral_e_mail_when_the_step_is_saved(partner_a, new_case):
+    answers = _at_safety(partner_a, si_wish_dead=True, si_thoughts=True, si_plan=True)
+    mail.outbox.clear()
+    _save_safety(partner_a, answers)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ON_CALL
+    assert message.subject == "A case needs urgent review"
+    link = settings.SITE_URL.rstrip("/") + f"/clinic/cases/{new_case.couple.reference}/"
+    assert link in message.body
+    _assert_neutral(message, new_case)
+    assert list(UrgentAlert.objects.values_list("rule", flat=True)) == ["SI-1"]
+
+    # the same answer saved again: nothing new
+    _save_safety(partner_a, answers)
+    assert len(mail.outbox) == 1
+
+    # a new urgent answer: another e-mail
+    answers["unsafe_now"] = True
+    _save_safety(partner_a, answers)
+    assert len(mail.outbox) == 2
+    _assert_neutral(mail.outbox[1], new_case)
+    assert sorted(UrgentAlert.objects.values_list("rule", flat=True)) == ["IPV-1", "SI-1"]
+
+
+@override_settings(URGENT_ALERT_EMAILS=ON_CALL)
+def test_submitting_the_same_urgent_answer_sends_no_second_e_mail(partner_a, new_case):
+    answers = _at_safety(partner_a, si_wish_dead=True, si_thoughts=True, si_plan=True)
+    mail.outbox.clear()
+    _save_safety(partner_a, answers)
+    with p.committed():
+        assert post_step(partner_a, "practical", answers).status_code == 302
+        response = post_step(partner_a, "review", answers)
+    assert response["Location"].endswith("/submitted/")
+    assert len(mail.outbox) == 1
+    # the clinic's queue shows the case on top, as urgent, while partner B is still invited
+    clinician = p.signed_in(p.make_user("dr.lee", clinician=True))
+    queue = p.text_of(clinician.get("/clinic/"))
+    assert f"{new_case.couple.reference} Urgent: act today" in queue
+
+
+@override_settings(URGENT_ALERT_EMAILS=ON_CALL)
+def test_answers_that_are_not_urgent_send_nothing(partner_a):
+    answers = _at_safety(partner_a, si_wish_dead=True)  # a review flag, not urgent
+    mail.outbox.clear()
+    _save_safety(partner_a, answers)
+    assert mail.outbox == []
+    assert not UrgentAlert.objects.exists()
+
+
+@override_settings(URGENT_ALERT_EMAILS=[])
+def test_without_recipients_the_alert_is_logged_and_kept(partner_a, new_case, caplog):
+    answers = _at_safety(partner_a, unsafe_now=True)
+    mail.outbox.clear()
+    with caplog.at_level(logging.WARNING, logger="screening.services"):
+        _save_safety(partner_a, answers)
+    assert mail.outbox == []
+    assert f"Case {new_case.couple.reference} needs urgent review" in caplog.text
+    assert "URGENT_ALERT_EMAILS is empty" in caplog.text
+    assert UrgentAlert.objects.get().rule == "IPV-1"
