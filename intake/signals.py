@@ -6,3 +6,7 @@ from django.dispatch import Signal
 step_saved = Signal()
 # A partner's answers were locked. Args: partner, submission.
 partner_submitted = Signal()
+# A case's answers left the app as an answers document. Args: couple, actor (a description).
+answers_exported = Signal()
+# A case was created from an answers document. Args: couple, actor.
+answers_imported = Signal()

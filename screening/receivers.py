@@ -2,9 +2,10 @@
 
 from django.dispatch import receiver
 
-from intake.signals import partner_submitted, step_saved
+from intake.signals import answers_exported, answers_imported, partner_submitted, step_saved
 
 from . import services
+from .models import AuditEntry, record
 from .signals import case_signed_off
 
 
@@ -24,3 +25,13 @@ def summary_on_sign_off(sender, sign_off, **kwargs):
     from .tasks import generate_summary
 
     generate_summary.enqueue(sign_off.pk)
+
+
+@receiver(answers_exported, dispatch_uid="screening.audit_export")
+def audit_export(sender, couple, actor, **kwargs):
+    record(actor, AuditEntry.Action.ANSWERS_EXPORTED, couple)
+
+
+@receiver(answers_imported, dispatch_uid="screening.audit_import")
+def audit_import(sender, couple, actor, **kwargs):
+    record(actor, AuditEntry.Action.ANSWERS_IMPORTED, couple)

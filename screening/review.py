@@ -125,6 +125,8 @@ def record_disposition(
     if item is None:
         raise ReviewError("This flag is no longer current. Reload the case to see its flags.")
     note = (note or "").strip()
+    if not note:
+        raise ReviewError("Write a short note about what was done.")
     previous = latest_dispositions(couple).get(key)
     if (
         previous is not None

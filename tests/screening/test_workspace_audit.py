@@ -4,7 +4,11 @@ or deleted; clinicians read it per case."""
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
+from django.core.management import call_command
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -244,3 +248,15 @@ def test_the_audit_log_pages_a_hundred_entries_at_a_time(people):
     second = people.clinician.get(case_url(people.couple) + "audit/", {"page": 2})
     # 120, and the two readings: 22 on the second page, under the header row
     assert len(p.table_rows(second.content.decode())) == 1 + 22
+
+
+def test_export_and_import_commands_are_audited(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(demo_document()))
+    out = io.StringIO()
+    call_command("import_answers", str(path), stdout=out)
+    couple = Couple.objects.get(reference=out.getvalue().strip())
+    call_command("export_answers", couple.reference, stdout=io.StringIO())
+    actions = list(couple.audit.values_list("action", "actor_name"))
+    assert (AuditEntry.Action.ANSWERS_IMPORTED, "command line") in actions
+    assert (AuditEntry.Action.ANSWERS_EXPORTED, "command line") in actions

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intake import services
+from intake import services, signals
 from intake.models import Couple
 
 
@@ -16,4 +16,7 @@ class Command(BaseCommand):
         couple = Couple.objects.filter(reference=options["reference"].strip().upper()).first()
         if couple is None:
             raise CommandError(f"No case with reference {options['reference']!r}.")
-        self.stdout.write(json.dumps(services.export_document(couple), indent=2, ensure_ascii=False))
+        self.stdout.write(
+            json.dumps(services.export_document(couple), indent=2, ensure_ascii=False)
+        )
+        signals.answers_exported.send(sender=Command, couple=couple, actor="command line")

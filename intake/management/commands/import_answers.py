@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intake import services
+from intake import services, signals
 from intake.questionnaire.document import DocumentError
 
 
@@ -29,4 +29,5 @@ class Command(BaseCommand):
             case = services.import_document(data)
         except DocumentError as error:
             raise CommandError(f"Refused: {error}") from None
+        signals.answers_imported.send(sender=Command, couple=case.couple, actor="command line")
         self.stdout.write(case.couple.reference)
