@@ -24,6 +24,7 @@ REQUIRED = "Please answer this question."
 MUST_TICK = "You need to tick this box to go on."
 YES_NO = (("yes", "Yes"), ("no", "No"))
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_FORMAT = "Please give the month and year, like 2024-05."
 PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9 ().\-]{7,24}$",
     "Please enter a phone number using digits (spaces, dashes and a leading + are fine).",
@@ -44,6 +45,8 @@ class MonthField(forms.CharField):
         self.not_future = not_future
         kwargs.setdefault("max_length", 7)
         super().__init__(**kwargs)
+        # "June 2024" is too long for YYYY-MM: say what is wanted, not how many characters.
+        self.error_messages["max_length"] = MONTH_FORMAT
         self.widget.input_type = "month"
         self.widget.attrs.update({"placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"})
 
@@ -53,7 +56,7 @@ class MonthField(forms.CharField):
             return value
         match = MONTH_RE.match(value)
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-            raise forms.ValidationError("Please give the month and year, like 2024-05.")
+            raise forms.ValidationError(MONTH_FORMAT)
         if self.not_future and value > timezone.localdate().strftime("%Y-%m"):
             raise forms.ValidationError("This month is in the future. Please check it.")
         return value
@@ -118,7 +121,9 @@ class StepForm(forms.Form):
     def _check_meds(self, question: Question, cleaned: dict[str, Any]) -> None:
         for index in range(self.med_rows[question.id]):
             name = f"{question.id}__{index}__name"
-            others = [cleaned.get(f"{question.id}__{index}__{part}") for part in ("dose", "frequency")]
+            others = [
+                cleaned.get(f"{question.id}__{index}__{part}") for part in ("dose", "frequency")
+            ]
             if any(others) and not (cleaned.get(name) or "").strip() and name not in self.errors:
                 self.add_error(name, "Please give the medicine's name, or clear this row.")
 
@@ -133,6 +138,8 @@ class StepForm(forms.Form):
                 continue
             asked = question.when is None or question.when.holds(values)
             if not asked:
+                # Not asked (hidden on the page): whatever was left in it never blocks the step.
+                self.errors.pop(question.id, None)
                 continue
             if question.id in self.errors:
                 continue
@@ -146,9 +153,7 @@ class StepForm(forms.Form):
                 clash = [code for code in question.exclusive if code in value]
                 if clash:
                     label = question.choice_label(clash[0])
-                    self.add_error(
-                        question.id, f"“{label}” can't be combined with other answers."
-                    )
+                    self.add_error(question.id, f"“{label}” can't be combined with other answers.")
         for check in self.step.checks:
             has_first = values.get(check.first) not in (None, "")
             has_second = values.get(check.second) not in (None, "")
@@ -334,8 +339,12 @@ def make_field(question: Question) -> forms.Field:
                 max_length=question.text_max_length, widget=widget, validators=validators, **common
             )
             if question.format == "email":
-                field.error_messages["invalid"] = "Please enter an e-mail address like name@example.com."
-                field.validators = [v for v in field.validators if not isinstance(v, EmailValidator)]
+                field.error_messages["invalid"] = (
+                    "Please enter an e-mail address like name@example.com."
+                )
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, EmailValidator)
+                ]
                 field.validators.append(EmailValidator(field.error_messages["invalid"]))
             return field
     raise ValueError(f"no field for {question.type}")  # pragma: no cover
@@ -347,9 +356,11 @@ class DateField(forms.DateField):
     def __init__(self, *, not_future: bool = False, **kwargs):
         self.not_future = not_future
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
-        kwargs.setdefault(
-            "error_messages", {"invalid": "Please give a date like 1988-04-02 (year-month-day)."}
-        )
+        # Merged, not set by default: make_field always passes its own "required" message.
+        kwargs["error_messages"] = {
+            "invalid": "Please give a date like 1988-04-02 (year-month-day).",
+            **(kwargs.get("error_messages") or {}),
+        }
         super().__init__(**kwargs)
 
     def clean(self, value):

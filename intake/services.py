@@ -109,6 +109,7 @@ def save_step(
     answers.update(step_answers)
     answer_set.answers = {qid: answers[qid] for qid in questionnaire.question_ids if qid in answers}
     order = [s.id for s in questionnaire.steps]
+    before = len(answer_set.completed_steps)
     completed = set(answer_set.completed_steps)
     if complete:
         completed.add(step_id)
@@ -117,12 +118,13 @@ def save_step(
     answer_set.completed_steps = [s for s in order if s in completed]
     answer_set.save(update_fields=["wizard_state", "answers", "completed_steps", "updated_at"])
     partner = answer_set.partner
-    count = len(answer_set.completed_steps)
-    Partner.objects.filter(pk=partner.pk).update(steps_completed=count)
+    changes: dict[str, Any] = {}
+    if len(answer_set.completed_steps) != before:
+        changes["steps_completed"] = len(answer_set.completed_steps)
     if partner.status == Partner.Status.INVITED:
-        Partner.objects.filter(pk=partner.pk).update(
-            status=Partner.Status.IN_PROGRESS, started_at=timezone.now()
-        )
+        changes.update(status=Partner.Status.IN_PROGRESS, started_at=timezone.now())
+    if changes:
+        Partner.objects.filter(pk=partner.pk).update(**changes)
     transaction.on_commit(
         lambda: signals.step_saved.send(
             sender=Partner, partner=partner, step=step_id, answers=dict(answer_set.answers)
@@ -164,7 +166,15 @@ def reopen(partner: Partner) -> Partner:
     if partner.status != Partner.Status.SUBMITTED:
         return partner
     partner.status = Partner.Status.IN_PROGRESS
-    partner.save(update_fields=["status"])
+    fields = ["status"]
+    if partner.token_hash:
+        # the partner's own link works again, for a full validity period
+        partner.token_revoked_at = None
+        partner.token_expires_at = timezone.now() + datetime.timedelta(
+            days=settings.INVITATION_TTL_DAYS
+        )
+        fields += ["token_revoked_at", "token_expires_at"]
+    partner.save(update_fields=fields)
     answer_set = AnswerSet.objects.select_for_update().get(partner=partner)
     latest = partner.submissions.order_by("-number").first()
     if latest is not None and not answer_set.wizard_state.get("step_data"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -30,6 +31,8 @@ SESSION_PARTNER = "intake_partner"
 SESSION_PENDING = "intake_pending_post"
 SESSION_CRISIS = "intake_show_crisis"
 REVIEW_STEP = "review"
+PAGE_KEY = "intake_page"  # a hidden field: which partner's page a POST was made on
+PAGE_KEY_SALT = "intake.views.page-key"
 
 
 def _client_ip(request) -> str:
@@ -94,6 +97,33 @@ def _apply_pending_post(partner: Partner, pending: dict[str, Any]) -> None:
         services.save_step(answer_set, step_id, form.answers(), complete=valid)
 
 
+def page_key(public_id: str) -> str:
+    return signing.Signer(salt=PAGE_KEY_SALT).sign(public_id)
+
+
+def _posted_from_page_of(request, public_id: str) -> bool:
+    """The POST came from a page rendered for this partner, not one made up by someone else.
+
+    Only then is a POST without the partner's session kept for later: otherwise the other
+    partner, on a shared computer, could post answers that land in this partner's draft
+    when they next open their link there.
+    """
+    try:
+        return (
+            signing.Signer(salt=PAGE_KEY_SALT).unsign(request.POST.get(PAGE_KEY, "")) == public_id
+        )
+    except signing.BadSignature:
+        return False
+
+
+def _draft_data(items) -> dict[str, list[str]]:
+    """Posted fields as kept in the draft, without NUL characters: PostgreSQL cannot store
+    them in JSON (a 500 on any field with one), and no answer needs them."""
+    return {
+        key.replace("\x00", ""): [v.replace("\x00", "") for v in values] for key, values in items
+    }
+
+
 def _multi(data: dict[str, list[str]]):
     from django.utils.datastructures import MultiValueDict
 
@@ -102,7 +132,7 @@ def _multi(data: dict[str, list[str]]):
 
 @never_cache
 def exit_page(request):
-    """"Exit this page": end the partner's session, then go to a neutral website."""
+    """ "Exit this page": end the partner's session, then go to a neutral website."""
     request.session.flush()
     response = HttpResponseRedirect(settings.EXIT_PAGE_URL)
     response["Referrer-Policy"] = "no-referrer"
@@ -152,29 +182,41 @@ class IntakeWizard(NamedUrlWizardView):
     # -- who is asking ----------------------------------------------------------------
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            with transaction.atomic():
+                # Lock the draft row: two tabs saving at once never overwrite each other.
+                return self._dispatch(request, *args, lock=True, **kwargs)
+        return self._dispatch(request, *args, lock=False, **kwargs)
+
+    def _dispatch(self, request, *args, lock, **kwargs):
         public_id = kwargs.get("public_id", "")
-        partner = session_partner(request, public_id)
-        if partner is None:
-            if request.method == "POST" and kwargs.get("step"):
+        answer_set = None
+        if public_id and request.session.get(SESSION_PARTNER) == public_id:
+            drafts = AnswerSet.objects.select_related("partner__couple")
+            if lock:
+                drafts = drafts.select_for_update(of=("self",))
+            answer_set = drafts.filter(partner__public_id=public_id).first()
+        if answer_set is None:
+            if (
+                request.method == "POST"
+                and kwargs.get("step")
+                and _posted_from_page_of(request, public_id)
+            ):
                 # Keep what was typed; it is saved when this partner's link is opened again.
                 request.session[SESSION_PENDING] = {
                     "public_id": public_id,
                     "step": kwargs["step"],
-                    "data": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
+                    "data": _draft_data(
+                        (k, v) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"
+                    ),
                 }
             return render(request, "intake/session_ended.html", status=403)
+        partner = answer_set.partner
         if partner.is_submitted:
             return redirect("intake:submitted", public_id=public_id)
         self.partner = partner
         self.questionnaire = _questionnaire_for(partner)
-        if request.method == "POST":
-            with transaction.atomic():
-                # Lock the draft row: two tabs saving at once never overwrite each other.
-                self.answer_set = AnswerSet.objects.select_for_update().get(partner=partner)
-                request.answer_set = self.answer_set
-                return super().dispatch(request, *args, **kwargs)
-        self.answer_set = AnswerSet.objects.get(partner=partner)
-        request.answer_set = self.answer_set
+        self.answer_set = request.answer_set = answer_set
         return super().dispatch(request, *args, **kwargs)
 
     def get_prefix(self, request, *args, **kwargs):
@@ -213,7 +255,7 @@ class IntakeWizard(NamedUrlWizardView):
     def process_step(self, form):
         """Keep only this step's own fields of the POST (no CSRF token, no buttons)."""
         prefix = f"{self.get_form_prefix(self.steps.current)}-"
-        return {k: v for k, v in form.data.lists() if k.startswith(prefix)}
+        return _draft_data((k, v) for k, v in form.data.lists() if k.startswith(prefix))
 
     def get(self, *args, **kwargs):
         step = kwargs.get("step")
@@ -292,6 +334,7 @@ class IntakeWizard(NamedUrlWizardView):
         context.update(
             {
                 "partner": self.partner,
+                "page_key": page_key(self.partner.public_id),
                 "step": step,
                 "step_number": index + 1,
                 "step_count": len(steps),

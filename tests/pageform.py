@@ -58,7 +58,10 @@ class _Parser(HTMLParser):
             self.textarea.value += data
 
     def handle_endtag(self, tag):
-        if tag == "textarea":
+        if tag == "textarea" and self.textarea is not None:
+            # A browser drops one newline right after <textarea> (the HTML spec).
+            value = self.textarea.value
+            self.textarea.value = value[1:] if value.startswith("\n") else value
             self.textarea = None
         if tag == "form":
             self.in_form = False

@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import intake.models
 from django.conf import settings
 from django.db import migrations, models
 
+import intake.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,76 +17,158 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Couple',
+            name="Couple",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=intake.models.new_reference, max_length=16, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('appointment_date', models.DateField(blank=True, null=True)),
-                ('questionnaire_version', models.CharField(default='1', max_length=8)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        default=intake.models.new_reference, max_length=16, unique=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("appointment_date", models.DateField(blank=True, null=True)),
+                ("questionnaire_version", models.CharField(default="1", max_length=8)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(choices=[('a', 'Partner A'), ('b', 'Partner B')], max_length=1)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('public_id', models.CharField(default=intake.models.new_public_id, max_length=16, unique=True)),
-                ('token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('token_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('token_revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('invited', 'Invited'), ('in_progress', 'In progress'), ('submitted', 'Submitted')], default='invited', max_length=16)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('steps_completed', models.PositiveSmallIntegerField(default=0)),
-                ('couple', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='intake.couple')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        choices=[("a", "Partner A"), ("b", "Partner B")], max_length=1
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=intake.models.new_public_id, max_length=16, unique=True
+                    ),
+                ),
+                ("token_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("token_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("token_revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                        ],
+                        default="invited",
+                        max_length=16,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("steps_completed", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "couple",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partners",
+                        to="intake.couple",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['couple', 'label'],
+                "ordering": ["couple", "label"],
             },
         ),
         migrations.CreateModel(
-            name='AnswerSet',
+            name="AnswerSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('questionnaire_version', models.CharField(default='1', max_length=8)),
-                ('wizard_state', models.JSONField(blank=True, default=dict)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('completed_steps', models.JSONField(blank=True, default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('partner', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='answer_set', to='intake.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("questionnaire_version", models.CharField(default="1", max_length=8)),
+                ("wizard_state", models.JSONField(blank=True, default=dict)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("completed_steps", models.JSONField(blank=True, default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "partner",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answer_set",
+                        to="intake.partner",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('questionnaire_version', models.CharField(max_length=8)),
-                ('answers', models.JSONField()),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('imported', models.BooleanField(default=False)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='intake.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("questionnaire_version", models.CharField(max_length=8)),
+                ("answers", models.JSONField()),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("imported", models.BooleanField(default=False)),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to="intake.partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partner', '-number'],
+                "ordering": ["partner", "-number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('couple', 'label'), name='partner_unique_label'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(
+                fields=("couple", "label"), name="partner_unique_label"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.CheckConstraint(condition=models.Q(('label__in', ['a', 'b'])), name='partner_label_a_or_b'),
+            model_name="partner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("label__in", ["a", "b"])), name="partner_label_a_or_b"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('partner', 'number'), name='submission_unique_number'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("partner", "number"), name="submission_unique_number"
+            ),
         ),
     ]

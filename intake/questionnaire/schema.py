@@ -91,7 +91,11 @@ class AtLeast(Condition):
 
     def holds(self, values):
         answer = values.get(self.question)
-        return isinstance(answer, int | float) and not isinstance(answer, bool) and answer >= self.minimum
+        return (
+            isinstance(answer, int | float)
+            and not isinstance(answer, bool)
+            and answer >= self.minimum
+        )
 
     def questions(self):
         return {self.question}

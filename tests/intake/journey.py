@@ -25,7 +25,9 @@ def _errors(response) -> str:
     import re
 
     html = response.content.decode()
-    return "; ".join(re.findall(r'invalid-feedback[^>]*>\s*(?:<strong>)?([^<]+)', html)) or html[:500]
+    return (
+        "; ".join(re.findall(r"invalid-feedback[^>]*>\s*(?:<strong>)?([^<]+)", html)) or html[:500]
+    )
 
 
 def complete_questionnaire(client, answers: dict, *, submit: bool = True):

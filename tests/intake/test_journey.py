@@ -1,19 +1,24 @@
-import json
-
 import pytest
 
 from intake.demo import make_answers
 from intake.models import Partner
 from intake.questionnaire import CURRENT
-from tests.intake.journey import answer_step, complete_questionnaire, step_url
+from tests.intake.journey import complete_questionnaire, step_url
 
 pytestmark = pytest.mark.django_db
 
 
 def test_partner_a_completes_the_whole_questionnaire(partner_a):
-    answers = make_answers(heart_attack=True, heart_attack_when="2025-11", ptsd_event=True,
-                           pcptsd_1=True, pcptsd_2=False, pcptsd_3=True, pcptsd_4=False,
-                           pcptsd_5=False)
+    answers = make_answers(
+        heart_attack=True,
+        heart_attack_when="2025-11",
+        ptsd_event=True,
+        pcptsd_1=True,
+        pcptsd_2=False,
+        pcptsd_3=True,
+        pcptsd_4=False,
+        pcptsd_5=False,
+    )
     response = complete_questionnaire(partner_a, answers)
     assert response["Location"] == f"/intake/{partner_a.partner.public_id}/submitted/"
     page = partner_a.get(response["Location"])

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         user.groups.add(group)
 
         filled = services.import_document(demo_document())
-        case = services.create_case(email_a="partner.a@example.com", email_b="partner.b@example.com")
+        case = services.create_case(
+            email_a="partner.a@example.com", email_b="partner.b@example.com"
+        )
 
         out = self.stdout.write
         out("")

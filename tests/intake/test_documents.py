@@ -1,0 +1,214 @@
+"""The answers document: export_answers, import_answers, and export → import → export."""
+
+import copy
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from intake import services
+from intake.demo import demo_document, make_answers
+from intake.models import Couple, Partner, Submission
+from tests.conftest import open_link
+from tests.intake.helpers import post_step, seed_steps, step_url, steps_before, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _export(reference: str) -> dict:
+    out = StringIO()
+    call_command("export_answers", reference, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _import(tmp_path, document, name="doc.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out = StringIO()
+    call_command("import_answers", str(path), stdout=out)
+    return out.getvalue().strip()
+
+
+PARTLY_FILLED = {
+    "questionnaire_version": "1",
+    "partners": {
+        "a": make_answers(preferred_name="Robin"),
+        "b": {
+            "preferred_name": "Kai",
+            "date_of_birth": "1979-12-01",
+            "heart_attack": True,
+            "heart_attack_when": "2018-02",
+            "medications": [{"name": "Ramipril", "dose": "5 mg", "frequency": "daily"}],
+            "ptsd_declined": True,
+        },
+    },
+}
+ONLY_A = {
+    "questionnaire_version": "1",
+    "appointment_date": "2027-03-01",
+    "partners": {"a": make_answers(preferred_name="Solo", safe_contact=["none"])},
+}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [demo_document(), PARTLY_FILLED, ONLY_A],
+    ids=["demo", "partly-filled", "only-partner-a"],
+)
+def test_export_import_export_gives_the_same_document(tmp_path, document):
+    reference = _import(tmp_path, document)
+    couple = Couple.objects.get(reference=reference)
+    for label in document["partners"]:
+        partner = couple.partner(label)
+        assert partner.status == Partner.Status.SUBMITTED
+        assert partner.submissions.get().imported
+    first = _export(reference)
+    assert first == document
+
+    again = _import(tmp_path, first, name="again.json")
+    assert again != reference
+    assert _export(again) == first
+    assert Couple.objects.count() == 2
+
+
+def test_export_prints_the_answers_document_of_a_case_filled_in_online(partner_a, tmp_path):
+    answers = make_answers(preferred_name="Online")
+    seed_steps(partner_a.partner, answers, steps_before("review"))
+    post_step(partner_a, "review", answers)
+    reference = partner_a.partner.couple.reference
+
+    document = _export(reference)
+    assert document == {"questionnaire_version": "1", "partners": {"a": answers}}
+    copy_reference = _import(tmp_path, document)
+    assert _export(copy_reference) == document
+    assert _export(reference.lower()) == document  # the reference as typed
+
+
+def test_export_of_a_draft_gives_what_is_saved_so_far(partner_a):
+    answers = make_answers(preferred_name="Halfway")
+    seed_steps(partner_a.partner, answers, ["about", "goals"])
+    document = _export(partner_a.partner.couple.reference)
+    assert document["partners"]["a"]["preferred_name"] == "Halfway"
+    assert "csi_1" not in document["partners"]["a"]
+    assert "b" not in document["partners"]
+
+
+def test_export_of_an_unknown_case_is_refused(db):
+    with pytest.raises(CommandError, match="No case with reference"):
+        call_command("export_answers", "TND-NOPE99", stdout=StringIO())
+
+
+def test_an_imported_partner_sees_the_thank_you_page_and_can_be_reopened(tmp_path, clinician):
+    reference = _import(tmp_path, demo_document())
+    couple = Couple.objects.get(reference=reference)
+    partner = couple.partner("a")
+    link = services.reissue_link(partner)
+    browser = Client()
+    landing = open_link(browser, link)
+    assert landing.redirect_chain[-1][0] == f"/intake/{partner.public_id}/submitted/"
+    assert "Your answers have been sent" in visible_text(landing)
+
+    response = clinician.post(
+        f"/clinic/cases/{reference}/partners/a/reopen/", {"reason": "a date was wrong"}
+    )
+    assert response.status_code == 302
+    assert not Partner.objects.get(pk=partner.pk).is_submitted
+    browser.partner = partner
+    landing = browser.get(f"/intake/{partner.public_id}/", follow=True)
+    assert landing.redirect_chain[-1][0] == step_url(partner, "review")
+    assert "Sam" in visible_text(landing)
+    response = post_step(browser, "review", {"certify_accurate": True})
+    assert response["Location"] == f"/intake/{partner.public_id}/submitted/"
+    numbers = list(partner.submissions.order_by("number").values_list("number", flat=True))
+    assert numbers == [1, 2]
+    assert partner.submissions.get(number=2).answers == demo_document()["partners"]["a"]
+
+
+# --- refused documents -------------------------------------------------------------------------
+
+
+def _bad(partner, **changes):
+    document = copy.deepcopy(demo_document())
+    for key, value in changes.items():
+        if value is _DROP:
+            document["partners"][partner].pop(key)
+        else:
+            document["partners"][partner][key] = value
+    return document
+
+
+_DROP = object()
+
+BAD_DOCUMENTS = [
+    ("unknown-id", _bad("a", favourite_colour="blue"), "a", "favourite_colour"),
+    ("wrong-type-bool", _bad("b", heart_attack="yes"), "b", "heart_attack"),
+    ("wrong-type-int", _bad("a", phq9_1="2"), "a", "phq9_1"),
+    ("wrong-type-multi", _bad("b", goal_areas="trust"), "b", "goal_areas"),
+    ("out-of-range-int", _bad("a", phq9_9=4), "a", "phq9_9"),
+    ("out-of-range-decimal", _bad("b", weight_kg=301), "b", "weight_kg"),
+    ("below-range", _bad("a", height_cm=99), "a", "height_cm"),
+    ("unknown-choice", _bad("b", relationship_intent="maybe"), "b", "relationship_intent"),
+    ("unknown-multi-code", _bad("a", conditions_told=["anxiety", "gloom"]), "a", "conditions_told"),
+    ("exclusive-codes", _bad("b", med_classes=["none", "maoi"]), "b", "med_classes"),
+    ("not-asked", _bad("a", mania_ever=False, mania_now=True), "a", "mania_now"),
+    (
+        "not-asked-month",
+        _bad("b", heart_attack=False, heart_attack_when="2020-01"),
+        "b",
+        "heart_attack_when",
+    ),
+    ("bad-month", _bad("b", heart_attack_when="2026-5"), "b", "heart_attack_when"),
+    ("bad-date", _bad("a", date_of_birth="02/04/1988"), "a", "date_of_birth"),
+    ("must-be-true", _bad("a", consent_share=False), "a", "consent_share"),
+    ("too-long", _bad("a", preferred_name="x" * 201), "a", "preferred_name"),
+    ("med-without-name", _bad("b", medications=[{"dose": "1 mg"}]), "b", "medications"),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "partner", "question"),
+    [case[1:] for case in BAD_DOCUMENTS],
+    ids=[case[0] for case in BAD_DOCUMENTS],
+)
+def test_a_bad_document_is_refused_naming_partner_and_question(
+    tmp_path, document, partner, question
+):
+    before = (Couple.objects.count(), Partner.objects.count(), Submission.objects.count())
+    with pytest.raises(CommandError) as refused:
+        _import(tmp_path, document)
+    message = str(refused.value)
+    assert f"partner {partner}" in message
+    assert f"question {question}" in message
+    after = (Couple.objects.count(), Partner.objects.count(), Submission.objects.count())
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        ({"questionnaire_version": "9", "partners": {}}, "questionnaire_version"),
+        ({"questionnaire_version": "1", "partners": {"c": {}}}, "unknown partner 'c'"),
+        ({"questionnaire_version": "1", "partners": []}, "'partners'"),
+        ([1, 2, 3], "JSON object"),
+        (
+            {"questionnaire_version": "1", "appointment_date": "soon", "partners": {}},
+            "appointment_date",
+        ),
+    ],
+)
+def test_a_malformed_document_is_refused(tmp_path, document, words):
+    with pytest.raises(CommandError, match=words):
+        _import(tmp_path, document)
+    assert not Couple.objects.exists()
+
+
+def test_a_file_that_is_not_json_is_refused(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="Not valid JSON"):
+        call_command("import_answers", str(path), stdout=StringIO())
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_answers", str(tmp_path / "missing.json"), stdout=StringIO())
+    assert not Couple.objects.exists()
