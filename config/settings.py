@@ -220,6 +220,8 @@ INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 30)
 # Failed link look-ups allowed per client address in LINK_GUESS_WINDOW seconds.
 LINK_GUESS_LIMIT = env_int("LINK_GUESS_LIMIT", 20)
 LINK_GUESS_WINDOW = env_int("LINK_GUESS_WINDOW", 15 * 60)
+# Behind a reverse proxy that sets X-Forwarded-For, count link guesses per forwarded address.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # A neutral website that "Exit this page" goes to.
 EXIT_PAGE_URL = env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 # How long a partner's browser session lasts once a link is opened.

@@ -22,6 +22,7 @@ from .questionnaire.schema import QType, Question, Step
 
 REQUIRED = "Please answer this question."
 MUST_TICK = "You need to tick this box to go on."
+TOO_LONG = "Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d)."
 YES_NO = (("yes", "Yes"), ("no", "No"))
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 MONTH_FORMAT = "Please give the month and year, like 2024-05."
@@ -69,8 +70,9 @@ class StepForm(forms.Form):
     error_css_class = "has-error"
     required_css_class = "required"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, more_rows: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.more_rows = more_rows  # extra empty medicine rows asked for ("add more rows")
         self.med_rows: dict[str, int] = {}
         for question in self.step.questions:
             if question.type == QType.MEDS:
@@ -91,9 +93,7 @@ class StepForm(forms.Form):
             filled = max(indexes, default=-1) + 1
         else:
             filled = len(self.initial.get(question.id) or [])
-        rows = min(MED_ROWS_MAX, max(filled, 0) + MED_ROWS_EXTRA)
-        if self.is_bound and self.data.get("wizard_more_rows"):
-            rows = min(MED_ROWS_MAX, rows + MED_ROWS_EXTRA)
+        rows = min(MED_ROWS_MAX, max(filled, 0) + MED_ROWS_EXTRA * (1 + self.more_rows))
         self.med_rows[question.id] = rows
         for index in range(rows):
             for part, label, max_length in MED_PARTS:
@@ -278,7 +278,7 @@ def make_field(question: Question) -> forms.Field:
         "label": question.label if question.required else f"{question.label} (optional)",
         "help_text": question.help,
         "required": required,
-        "error_messages": {"required": REQUIRED},
+        "error_messages": {"required": REQUIRED, "max_length": TOO_LONG},
     }
     match question.type:
         case QType.BOOL:

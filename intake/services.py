@@ -167,13 +167,13 @@ def reopen(partner: Partner) -> Partner:
         return partner
     partner.status = Partner.Status.IN_PROGRESS
     fields = ["status"]
-    if partner.token_hash:
-        # the partner's own link works again, for a full validity period
-        partner.token_revoked_at = None
+    if partner.token_hash and partner.token_revoked_at is None:
+        # the partner's own link works again, for a full validity period; a link that was
+        # revoked (say, because it leaked) stays revoked: the clinician issues a new one
         partner.token_expires_at = timezone.now() + datetime.timedelta(
             days=settings.INVITATION_TTL_DAYS
         )
-        fields += ["token_revoked_at", "token_expires_at"]
+        fields.append("token_expires_at")
     partner.save(update_fields=fields)
     answer_set = AnswerSet.objects.select_for_update().get(partner=partner)
     latest = partner.submissions.order_by("-number").first()

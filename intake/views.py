@@ -36,6 +36,11 @@ PAGE_KEY_SALT = "intake.views.page-key"
 
 
 def _client_ip(request) -> str:
+    """The client's address; behind a trusted reverse proxy, the address it forwarded."""
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
@@ -252,6 +257,14 @@ class IntakeWizard(NamedUrlWizardView):
             data = form_class.data_from_answers(self.answer_set.answers, self.get_form_prefix(step))
         return data
 
+    def _more_rows(self) -> int:
+        """How many times "Save and add more rows" was pressed (from ?more=N, capped)."""
+        more = self.request.GET.get("more", "")
+        return min(int(more), 10) if more.isdigit() else 0
+
+    def get_form_kwargs(self, step=None):
+        return {"more_rows": self._more_rows()}
+
     def process_step(self, form):
         """Keep only this step's own fields of the POST (no CSRF token, no buttons)."""
         prefix = f"{self.get_form_prefix(self.steps.current)}-"
@@ -290,7 +303,7 @@ class IntakeWizard(NamedUrlWizardView):
                 return redirect(self.get_step_url(goto))
             return self.resume_redirect()
         if stay:
-            return redirect(self.get_step_url(step) + "#medicines")
+            return redirect(f"{self.get_step_url(step)}?more={self._more_rows() + 1}#medicines")
         if not valid:
             return self.render(form)
         if step == self.steps.last:

@@ -324,7 +324,7 @@ def test_over_long_text_is_refused_with_a_message(partner_a, at_step, question):
     response = page.post({**answers, question.id: too_long})
     error = _assert_refused(partner_a, step_id, question.id, response)
     if not question.format:
-        assert f"at most {limit} characters" in error
+        assert f"shorten this to {limit} characters or fewer" in error
     assert stored_answers(partner_a.partner).get(question.id) != too_long
 
     if not question.format:
@@ -403,11 +403,24 @@ def test_save_and_add_more_rows_keeps_the_rows_and_offers_three_empty_ones(partn
         partner_a, "medications", {**answers, "medications": meds}, extra={"wizard_more_rows": "1"}
     )
     assert response.status_code == 302
-    assert response["Location"] == step_url(partner_a, "medications") + "#medicines"
+    assert response["Location"] == step_url(partner_a, "medications") + "?more=1#medicines"
     assert stored_answers(partner_a.partner)["medications"] == meds
     values = current_values(parse_form(html_of(partner_a.get(response["Location"]))))
-    names = [values.get(f"medications-medications__{n}__name") for n in range(7)]
-    assert names == [["Medicine 0"], ["Medicine 1"], ["Medicine 2"], [""], [""], [""], None]
+    names = [values.get(f"medications-medications__{n}__name") for n in range(10)]
+    assert names == [["Medicine 0"], ["Medicine 1"], ["Medicine 2"]] + [[""]] * 6 + [None]
+
+
+def test_add_more_rows_with_nothing_filled_in_still_adds_rows(partner_a, at_step):
+    answers = at_step("medications")
+    url = step_url(partner_a, "medications")
+    response = post_step(
+        partner_a, "medications", {**answers, "medications": []}, extra={"wizard_more_rows": "1"}
+    )
+    assert response["Location"] == url + "?more=1#medicines"
+    values = current_values(parse_form(html_of(partner_a.get(response["Location"]))))
+    assert "medications-medications__5__name" in values
+    assert "medications-medications__6__name" not in values
+    assert partner_a.get(url + "?more=junk").status_code == 200
 
 
 def test_nul_characters_are_refused_and_never_break_saving(partner_a, at_step):

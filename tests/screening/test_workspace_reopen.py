@@ -1,5 +1,5 @@
 """Issue 4.6: reopening a partner's answers (with a reason). Their link works again, even after it
-was revoked; on resubmission the case is screened again; flags that still hold keep their
+was revoked (a reissued one); on resubmission the case is screened again; flags that still hold keep their
 disposition, new ones need one."""
 
 from __future__ import annotations
@@ -92,14 +92,18 @@ def test_reopened_answers_open_the_partners_link_again_and_are_recorded(people):
     assert lands_on(case, "b").endswith("/submitted/")
 
 
-def test_a_revoked_link_works_again_when_the_answers_are_reopened(people):
+def test_a_revoked_link_stays_revoked_when_the_answers_are_reopened(people):
+    """A link revoked (say, because it leaked) is not revived by a reopen: a new one is issued."""
     case = people.case
     people.clinician.post(case_url(case.couple) + "partners/a/link/", {"action": "revoke"})
-    browser = client_for(case.links["a"], case.couple.partner("a"))
-    assert browser.get(link_path(case.links["a"])).status_code == 404
     reopen(people.clinician, case.couple)
-    assert lands_on(case, "a") == step_url(case.couple.partner("a"), "review")
-    assert Partner.objects.get(pk=case.couple.partner("a").pk).link_state == "active"
+    assert lands_on(case, "a") == "404"
+    assert Partner.objects.get(pk=case.couple.partner("a").pk).link_state == "revoked"
+    people.clinician.post(case_url(case.couple) + "partners/a/link/", {"action": "reissue"})
+    page = people.clinician.get(case_url(case.couple))
+    new_link = page.context["new_links"]["a"]
+    browser = client_for(new_link, case.couple.partner("a"))
+    assert browser.get(step_url(case.couple.partner("a"), "review")).status_code == 200
 
 
 def test_an_expired_link_works_again_when_the_answers_are_reopened(people):
