@@ -1,6 +1,6 @@
-"""Issue 4.6: reopening a partner's answers (with a reason). Their link works again, even after it
-was revoked (a reissued one); on resubmission the case is screened again; flags that still hold keep their
-disposition, new ones need one."""
+"""Issue 4.6: reopening a partner's answers (with a reason). Their link works again (a revoked
+one stays revoked: a new one is issued); on resubmission the case is screened again; flags that
+still hold keep their disposition, new ones need one."""
 
 from __future__ import annotations
 
