@@ -28,6 +28,9 @@ def clinician_required(view):
             return redirect_to_login(request.get_full_path())
         if not is_clinician(request.user):
             raise PermissionDenied
+        if not request.user.is_verified():
+            # the second factor: set one up, or type a code
+            return redirect_to_login(request.get_full_path(), login_url="two_factor_verify")
         return view(request, *args, **kwargs)
 
     return wrapper

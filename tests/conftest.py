@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from intake import services
+from tests.auth import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +46,6 @@ def clinician(db):
     user = User.objects.create_user("dr.lee", password="a-long-test-password")
     user.groups.add(Group.objects.get(name="clinicians"))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     client.user = user
     return client

@@ -29,6 +29,7 @@ from intake.demo import demo_document, make_answers
 from intake.models import Couple
 from screening.access import CLINICIANS_GROUP
 from screening.models import AuditEntry, Disposition, SignOff
+from tests.auth import sign_in
 from tests.conftest import open_link
 from tests.intake.helpers import visible_text
 
@@ -69,8 +70,8 @@ def make_user(username: str, *, clinician=False, staff=False, superuser=False, a
 
 
 def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
+    """Signed in with the password and the second factor."""
+    client = sign_in(Client(), user)
     client.user = user
     return client
 

@@ -15,6 +15,7 @@ from django.test import Client
 from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
 from tests.screening import personas as p
+from tests.screening.test_two_factor import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +243,13 @@ def test_a_clinician_signs_in_with_the_django_login_page(db, settings):
     response = client.post(
         "/accounts/login/",
         {"username": "dr.lee", "password": "a-long-test-password", "next": "/clinic/"},
+        follow=True,
+    )
+    # the password alone is not enough: a first sign-in sets up the second factor
+    assert response.redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"token": current_code(user), "next": "/clinic/"},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/clinic/"

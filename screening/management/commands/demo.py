@@ -1,8 +1,10 @@
 import secrets
+from base64 import b32encode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from intake import services
 from intake.demo import demo_document
@@ -23,6 +25,9 @@ class Command(BaseCommand):
         user.is_active = True
         user.save()
         user.groups.add(group)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Demo app", confirmed=True)
 
         filled = services.import_document(demo_document())
         case = services.create_case(
@@ -33,6 +38,9 @@ class Command(BaseCommand):
         out("")
         out("Tandem demo data")
         out(f"  Clinician login:  http://127.0.0.1:8000/clinic/   {user.username} / {password}")
+        key = b32encode(device.bin_key).decode()
+        out(f"    Two-factor key (add it to an authenticator app): {key}")
+        out(f"    or print the current code: .venv/bin/python manage.py totp_code {user.username}")
         out(f"  New case {case.couple.reference}:")
         out(f"    Partner A's private link: {case.links['a']}")
         out(f"    Partner B's private link: {case.links['b']}")

@@ -1,0 +1,17 @@
+"""Signing clinicians in for tests: a session with the password step and the second factor done."""
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def sign_in(client: Client, user) -> Client:
+    """Log `user` in with a confirmed TOTP device, as after typing a right code."""
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test app"}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -1,0 +1,153 @@
+"""Issue 7.3: clinician sign-in is throttled, locks after repeated failures, and needs a
+second factor (TOTP); an administrator can reset it; partner links are unaffected."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from freezegun import freeze_time
+
+from tests.intake.helpers import visible_text
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def current_code(user) -> str:
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def make_clinician(username="dr.khan") -> User:
+    user = User.objects.create_user(username, password=PASSWORD)
+    user.groups.add(Group.objects.get(name="clinicians"))
+    return user
+
+
+def password_step(client, username, password=PASSWORD):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password, "next": "/clinic/"},
+        follow=True,
+    )
+
+
+def test_first_sign_in_sets_up_an_authenticator_then_every_sign_in_asks_for_a_code(settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no wait after the wrong code below
+    user = make_clinician()
+    client = Client()
+    page = password_step(client, user.username)
+    assert page.redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
+    text = visible_text(page)
+    assert "Set up two-factor sign-in" in text
+    secret = re.search(r"data-secret>([A-Z2-7]+)<", page.content.decode()).group(1)
+    assert len(secret) >= 32  # 160-bit key, base32
+    assert 'src="data:image/svg+xml;base64,' in page.content.decode()  # the QR code, inline
+    wrong = client.post(page.redirect_chain[-1][0], {"token": "000000"})
+    assert "That code is not right" in visible_text(wrong)
+    assert Client().get("/clinic/").status_code == 302
+    done = client.post(
+        page.redirect_chain[-1][0], {"token": current_code(user), "next": "/clinic/"}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == "/clinic/"
+    assert "Cases" in visible_text(done)
+
+    # a code is good once: the next sign-in, a minute later, needs the next code
+    with freeze_time(timezone.now() + datetime.timedelta(seconds=60), tick=True):
+        again = Client()
+        page = password_step(again, user.username)
+        assert page.redirect_chain[-1][0].startswith("/accounts/two-factor/?")
+        assert again.get("/clinic/").status_code == 302  # not in without the code
+        code = current_code(user)
+        done = again.post("/accounts/two-factor/", {"token": code, "next": "/clinic/"})
+        assert done.status_code == 302 and done["Location"] == "/clinic/"
+        assert again.get("/clinic/").status_code == 200
+        replay = Client()
+        password_step(replay, user.username)
+        replayed = replay.post("/accounts/two-factor/", {"token": code})
+        assert "That code is not right" in visible_text(replayed)
+
+
+def test_wrong_codes_are_throttled():
+    user = make_clinician()
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = Client()
+    password_step(client, user.username)
+    assert "That code is not right" in visible_text(
+        client.post("/accounts/two-factor/", {"token": "000000"})
+    )
+    refused = client.post("/accounts/two-factor/", {"token": current_code(user)})
+    assert "Too many wrong codes" in visible_text(refused)
+    assert client.get("/clinic/").status_code == 302
+
+
+def test_a_password_without_the_code_reaches_no_case_page():
+    user = make_clinician()
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = Client()
+    password_step(client, user.username)
+    for url in ("/clinic/", "/clinic/cases/new/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/two-factor/")
+
+
+def test_the_account_locks_after_repeated_failures_even_for_the_right_password(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    user = make_clinician()
+    client = Client()
+    for _ in range(3):
+        page = password_step(client, user.username, "wrong-password")
+    assert page.status_code == 429
+    assert "locked" in visible_text(page)
+    locked = password_step(Client(), user.username)  # the right password, another browser
+    assert locked.status_code == 429
+    assert not locked.wsgi_request.user.is_authenticated
+
+
+def test_an_administrator_resets_the_second_factor_in_the_admin():
+    user = make_clinician()
+    TOTPDevice.objects.create(user=user, name="lost phone", confirmed=True)
+    admin_user = User.objects.create_superuser("admin", password=PASSWORD)
+    admin = Client()
+    from tests.auth import sign_in
+
+    sign_in(admin, admin_user)
+    device = TOTPDevice.objects.get(user=user)
+    url = f"/admin/otp_totp/totpdevice/{device.pk}/delete/"
+    assert admin.get(url).status_code == 200
+    assert admin.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    page = password_step(Client(), user.username)
+    assert page.redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
+
+
+def test_the_admin_itself_asks_for_the_second_factor():
+    User.objects.create_superuser("admin", password=PASSWORD)
+    client = Client()
+    page = client.get("/admin/login/")
+    assert 'name="otp_token"' in page.content.decode()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD}
+    )
+    assert response.status_code == 200  # refused without a code
+    assert client.get("/admin/").status_code == 302
+
+
+def test_partner_links_need_no_account_and_no_code(new_case):
+    client = Client()
+    path = "/" + new_case.links["a"].split("://", 1)[1].split("/", 1)[1]
+    page = client.get(path, follow=True)
+    assert page.status_code == 200
+    assert "Step 1 of 12" in visible_text(page)
