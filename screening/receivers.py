@@ -11,7 +11,9 @@ from .signals import case_signed_off
 
 @receiver(step_saved, dispatch_uid="screening.urgent_on_step_saved")
 def urgent_on_step_saved(sender, partner, step, answers, **kwargs):
-    services.check_urgent(partner, answers)
+    # Only steps with safety questions can raise an urgent flag (a test checks this).
+    if step in services.urgent_steps(partner.couple.questionnaire_version):
+        services.check_urgent(partner, answers)
 
 
 @receiver(partner_submitted, dispatch_uid="screening.screen_on_submit")

@@ -7,6 +7,7 @@ submitted answers and the clinic parameters in force, and keeps every result.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import Couple, Partner, Submission
+from intake.questionnaire import QUESTIONNAIRES
 
 from . import engine
 from .models import ClinicParameters, Flag, Screening, UrgentAlert, flag_key
@@ -194,6 +196,16 @@ def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]
     if new_alerts:
         transaction.on_commit(lambda: notify_urgent(couple))
     return new_alerts
+
+
+@functools.cache
+def urgent_steps(questionnaire_version: str) -> frozenset[str]:
+    """The steps whose answers can raise an urgent flag: those with safety questions (the
+    ones that show crisis contacts at once)."""
+    questionnaire = QUESTIONNAIRES[questionnaire_version]
+    return frozenset(
+        step.id for step in questionnaire.steps if any(q.alert for q in step.questions)
+    )
 
 
 def notify_urgent(couple: Couple) -> None:

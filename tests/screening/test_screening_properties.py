@@ -16,14 +16,17 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from intake.questionnaire import CURRENT
 from screening.engine import (
     PRIVATE_QUESTIONS,
     WORDS_NEVER_USED,
     Parameters,
+    Severity,
     flag_sort_key,
     partner_flags,
     screen,
 )
+from screening.services import urgent_steps
 
 # --- the strategy ----------------------------------------------------------------------------
 
@@ -401,3 +404,15 @@ def test_generated_documents_are_valid_for_the_intake_parser(document, evaluated
     assert parsed["partners"] == document["partners"]
     params = Parameters()
     assert screen(parsed, params, evaluated) == screen(document, params, evaluated)
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=partner_answers())
+def test_urgent_flags_only_cite_questions_of_steps_with_safety_questions(answers):
+    """Urgent alerts are checked when such a step is saved (and at submission), so an urgent
+    rule must never read a question from another step."""
+    steps = urgent_steps(CURRENT.version)
+    for flag in partner_flags(answers, "a", date(2027, 1, 15), Parameters()):
+        if flag.severity == Severity.URGENT:
+            for question_id, _ in flag.evidence:
+                assert CURRENT.step_of(question_id).id in steps, (flag.rule, question_id)
