@@ -25,6 +25,7 @@ from urllib.request import OpenerDirector
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
 from fontTools.ttLib import woff2
@@ -48,12 +49,10 @@ def static_path(url: str) -> str | None:
     name = url.removeprefix(STATIC_PREFIX).split("?")[0].split("#")[0]
     if not name or ".." in name or "%" in name or "\\" in name or name.startswith("/"):
         return None
-    path = finders.find(name)
-    if not path:
-        try:  # production: collected into STATIC_ROOT
-            path = staticfiles_storage.path(name)
-        except (NotImplementedError, ValueError, OSError):
-            return None
+    try:
+        path = finders.find(name) or staticfiles_storage.path(name)  # or collected, in production
+    except (SuspiciousFileOperation, NotImplementedError, ValueError, OSError):
+        return None
     return path if isinstance(path, str) and os.path.isfile(path) else None
 
 

@@ -1,6 +1,7 @@
 """Work done off the request path, by the worker (`manage.py db_worker`)."""
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -9,14 +10,21 @@ from django.tasks import task
 from .models import AuditEntry, SignOff, SummaryPDF, record
 from .pdf import render_pdf
 
+logger = logging.getLogger(__name__)
+
 
 @task()
-def generate_summary(sign_off_id: int) -> int:
-    """Render and store the prescriber's summary of a sign-off, once. Returns its version."""
+def generate_summary(sign_off_id: int) -> int | None:
+    """Render and store the prescriber's summary of a sign-off, once. Returns its version,
+    or None when the case was reopened before the worker got to it (nothing is stored: the
+    answers may have changed since, and the next sign-off makes its own summary)."""
     sign_off = SignOff.objects.select_related("couple").get(pk=sign_off_id)
     existing = SummaryPDF.objects.filter(sign_off=sign_off).first()
     if existing is not None:
         return existing.version
+    if sign_off.reopened_at is not None:
+        logger.info("Sign-off %s was reopened before its summary was made", sign_off_id)
+        return None
     couple = sign_off.couple
     content = render_pdf(couple, draft=False)
     digest = hashlib.sha256(content).hexdigest()
@@ -31,7 +39,8 @@ def generate_summary(sign_off_id: int) -> int:
             f"{couple.reference}-summary-v{version}.pdf", ContentFile(content), save=False
         )
         try:
-            summary.save()
+            with transaction.atomic():  # a savepoint: the outer block stays usable
+                summary.save()
         except IntegrityError:  # another worker stored it first
             summary.file.delete(save=False)
             return SummaryPDF.objects.get(sign_off=sign_off).version

@@ -1,0 +1,357 @@
+"""Prescriber PDF speed and memory: WeasyPrint (what the worker runs) against Chromium.
+
+    .venv/bin/python bench/pdf.py [--runs 10] [--memory-runs 3] [--chromium-runs 5]
+                                  [--chromium /usr/bin/chromium] [--keep DIR]
+
+Builds one signed-off couple whose every section is filled (both partners answer every
+question, follow-ups included; flags of every severity, each with a disposition and a note),
+then:
+
+* time: renders the final summary --runs times in this process (`screening.pdf.render_pdf`:
+  data from the database, HTML, PDF) and prints the median, after one warm-up render;
+* memory: in a fresh child process per measurement (same database), renders once to warm
+  up, resets the kernel's peak-RSS mark (/proc/self/clear_refs), renders again and reads the
+  peak (VmHWM): the peak resident memory of a worker process during one render, Python,
+  Django and WeasyPrint included. It also prints the growth over the RSS before the render
+  and tracemalloc's peak of Python allocations during it (C allocations not included);
+* Chromium: writes the same HTML (`screening.pdf.render_html`), serves it and the app's
+  static files from a throw-away HTTP server on 127.0.0.1, and times
+  `chromium --headless --print-to-pdf` (a new browser per run, as a worker would start one).
+
+Targets: under 0.6 s and under 150 MB per render. Uses a throw-away SQLite database.
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='tandem-bench-')}/b.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="tandem-bench-media-"))
+
+import django  # noqa: E402
+
+django.setup()
+
+TIME_TARGET_S = 0.6
+MEMORY_TARGET_MB = 150
+
+# Answers beyond the demo couple's, so that every question (follow-ups too) is answered by at
+# least one partner and every section has content.
+EXTRA_A = {
+    "date_of_birth": "1958-03-10",  # 68: AG-2 (info)
+    "gender_identity": "Woman",
+    "phq9_5": 1,
+    "phq9_6": 1,  # PHQ-9 10: MH-1 (info)
+    "allergies": "Penicillin (rash), shellfish",
+    "angina_stent_bypass": True,
+    "angina_stent_bypass_when": "2019-11",
+    "ptsd_event": True,
+    "pcptsd_1": True,
+    "pcptsd_2": True,
+    "pcptsd_3": True,
+    "pcptsd_4": True,
+    "pcptsd_5": False,
+    "si_wish_dead": True,
+    "si_thoughts": True,
+    "si_method": False,
+    "si_intent": False,
+    "si_plan": False,
+    "substances_past_year": ["cannabis"],
+}
+EXTRA_B = {
+    "gender_identity": "Man",
+    "emergency_contact": "Sam Rivera, +1 604 555 0123",
+    "bp_systolic": 128,
+    "bp_diastolic": 82,
+    "bp_reading_date": "2026-09-14",
+    "stroke_tia": True,
+    "stroke_tia_when": "2018-02",
+    "anaesthesia_reaction": True,
+    "reaction_details": "Woke up confused and sick after a knee operation in 2015.",
+    "allergies": "None known",
+    "mania_ever": True,
+    "mania_now": False,
+    "si_behaviour": True,
+    "si_behaviour_3m": False,
+    "ipv_humiliated": True,
+    "current_care": "GP every three months; no counsellor at the moment.",
+    "availability": "Evenings after 5 pm, and Saturdays",
+}
+
+
+def build_case():
+    """A full, signed-off couple: returns it with the numbers that show it is full."""
+    from django.contrib.auth.models import Group, User
+
+    from intake import services
+    from intake.demo import demo_document, make_answers
+    from intake.questionnaire import CURRENT
+    from screening import review
+    from screening.models import Disposition
+
+    document = demo_document()
+    partners = document["partners"]
+    partners["a"] = make_answers(**partners["a"] | EXTRA_A)
+    partners["b"] = make_answers(**partners["b"] | EXTRA_B)
+    user = User.objects.create_user("dr.bench", first_name="Robin", last_name="Lee")
+    user.groups.add(Group.objects.get(name="clinicians"))
+    couple = services.import_document(document, created_by=user).couple  # and screened
+    outcomes = list(Disposition.Outcome.values)
+    for number, item in enumerate(review.missing_dispositions(couple)):
+        note = (
+            f"Spoke with partner {item.partner.upper()} on the phone about {item.rule}; "
+            "details in the clinical record. The prescriber should read this before deciding."
+        )
+        review.record_disposition(couple, item.key, outcomes[number % 3], note, user)
+    # This only queues the worker's task (the database backend); nothing here runs it.
+    review.sign_off(couple, user, "Reviewed with both partners. " * 6)
+    unanswered = [
+        q.id
+        for step in CURRENT.steps
+        for q in step.questions
+        if not any(q.id in partners[label] for label in "ab")
+    ]
+    flags = list(review.current_screening(couple).flags.values_list("severity", flat=True))
+    return couple, unanswered, flags
+
+
+def time_renders(couple, runs: int):
+    """Wall-clock and CPU seconds of each full render, and of HTML-to-PDF alone."""
+    from screening.pdf import html_to_pdf, render_html, render_pdf
+
+    content = render_pdf(couple, draft=False)  # warm-up: fonts, templates, imports
+    totals, cpu, pdf_only = [], [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        content = render_pdf(couple, draft=False)
+        totals.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        html = render_html(couple, draft=False)
+        start = time.perf_counter()
+        html_to_pdf(html)
+        pdf_only.append(time.perf_counter() - start)
+    import io
+
+    import pypdf
+
+    pages = len(pypdf.PdfReader(io.BytesIO(content)).pages)
+    return totals, cpu, pdf_only, pages, content
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def child_memory(couple_pk: int) -> None:
+    """Run in a fresh process: one warm-up render, then the measured one. Prints JSON."""
+    from intake.models import Couple
+    from screening.pdf import render_pdf
+
+    couple = Couple.objects.get(pk=couple_pk)
+    render_pdf(couple, draft=False)
+    before_kb = _status_kb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
+    tracemalloc.start()
+    render_pdf(couple, draft=False)
+    _, python_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    peak_kb = _status_kb("VmHWM")
+    print(
+        json.dumps(
+            {
+                "peak_mb": peak_kb / 1024,
+                "before_mb": before_kb / 1024,
+                "python_peak_mb": python_peak / 2**20,
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def measure_memory(couple_pk: int, runs: int) -> list[dict]:
+    results = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-memory", str(couple_pk)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+        )
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return results
+
+
+class _StaticServer(BaseHTTPRequestHandler):
+    html = b""
+
+    def do_GET(self):  # noqa: N802
+        from django.contrib.staticfiles import finders
+
+        if self.path == "/summary.html":
+            body, kind = self.html, "text/html; charset=utf-8"
+        else:
+            name = self.path.removeprefix("/static/").split("?")[0]
+            found = finders.find(name) if self.path.startswith("/static/") else None
+            if not found or ".." in name:
+                self.send_error(404)
+                return
+            body = Path(found).read_bytes()
+            kind = "font/woff2" if found.endswith(".woff2") else "application/octet-stream"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def time_chromium(couple, chromium: str, runs: int, keep: Path | None):
+    from screening.pdf import STATIC_PREFIX, render_html
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StaticServer)
+    port = server.server_address[1]
+    html = render_html(couple, draft=False)
+    _StaticServer.html = html.replace(STATIC_PREFIX, f"http://127.0.0.1:{port}/static/").encode()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    work = Path(tempfile.mkdtemp(prefix="tandem-bench-chromium-"))
+    times, out = [], work / "chromium.pdf"
+    try:
+        for run in range(runs + 1):  # the first run warms the disk cache; not counted
+            profile = work / f"profile-{run}"
+            out.unlink(missing_ok=True)
+            command = [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={out}",
+                f"http://127.0.0.1:{port}/summary.html",
+            ]
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, timeout=120)
+            elapsed = time.perf_counter() - start
+            if run:
+                times.append(elapsed)
+            shutil.rmtree(profile, ignore_errors=True)
+        import pypdf
+
+        pages = len(pypdf.PdfReader(out).pages)
+        if keep:
+            shutil.copy(out, keep / "chromium.pdf")
+            (keep / "summary.html").write_bytes(_StaticServer.html)
+        return times, pages, out.stat().st_size
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--memory-runs", type=int, default=3)
+    parser.add_argument("--chromium-runs", type=int, default=5)
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--keep", type=Path, help="a folder to keep the PDFs and HTML in")
+    parser.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_memory:
+        child_memory(args.child_memory)
+        return
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from weasyprint import __version__ as weasyprint_version
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    call_command("migrate", verbosity=0)
+    import logging
+
+    logging.getLogger("screening.services").setLevel(logging.ERROR)  # no alert e-mail set
+    couple, unanswered, flags = build_case()
+    print(
+        f"case {couple.reference}: {len(flags)} flags "
+        f"({', '.join(f'{flags.count(s)} {s}' for s in ('urgent', 'high', 'review', 'info'))}); "
+        f"questions answered by neither partner: {unanswered or 'none'}; "
+        f"paper {settings.SUMMARY_PAPER}"
+    )
+    print(
+        f"WeasyPrint {weasyprint_version}; HarfBuzz subsetting (libharfbuzz-subset): "
+        f"{'used' if harfbuzz_subset else 'NOT found, fontTools subsets instead'}; "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
+
+    totals, cpu, pdf_only, pages, content = time_renders(couple, args.runs)
+    median = statistics.median(totals)
+    print(
+        f"WeasyPrint: median {median:.3f} s per render over {args.runs} runs "
+        f"(min {min(totals):.3f}, max {max(totals):.3f}; CPU time median "
+        f"{statistics.median(cpu):.3f} s, min {min(cpu):.3f}); HTML to PDF alone median "
+        f"{statistics.median(pdf_only):.3f} s; {pages} pages, {len(content) / 1024:.0f} KiB"
+    )
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        (args.keep / "weasyprint.pdf").write_bytes(content)
+
+    memory = measure_memory(couple.pk, args.memory_runs)
+    peak = statistics.median(m["peak_mb"] for m in memory)
+    print(
+        f"memory (peak RSS of a fresh worker-like process during one render, kernel VmHWM; "
+        f"median of {args.memory_runs} processes): {peak:.0f} MB, of which "
+        f"{statistics.median(m['peak_mb'] - m['before_mb'] for m in memory):.0f} MB over the "
+        f"{statistics.median(m['before_mb'] for m in memory):.0f} MB the process held before; "
+        f"tracemalloc peak of Python allocations during the render "
+        f"{statistics.median(m['python_peak_mb'] for m in memory):.1f} MB"
+    )
+
+    if args.chromium_runs and Path(args.chromium).exists():
+        times, chromium_pages, size = time_chromium(
+            couple, args.chromium, args.chromium_runs, args.keep
+        )
+        print(
+            f"Chromium --headless --print-to-pdf (a new browser each run, same HTML): median "
+            f"{statistics.median(times):.3f} s over {len(times)} runs (min {min(times):.3f}); "
+            f"{chromium_pages} pages, {size / 1024:.0f} KiB"
+        )
+    else:
+        print(f"Chromium: skipped ({args.chromium} not found or --chromium-runs 0)")
+
+    print(
+        f"targets: under {TIME_TARGET_S} s per render "
+        f"({'OK' if median < TIME_TARGET_S else 'MISSED'}: {median:.3f} s); "
+        f"under {MEMORY_TARGET_MB} MB ({'OK' if peak < MEMORY_TARGET_MB else 'MISSED'}: "
+        f"{peak:.0f} MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Shared set-up for the prescriber PDF tests: a realistic case, sign-off, reading PDFs."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+from django.contrib.auth.models import Group, User
+from django.test import TestCase
+from django.utils import dateformat, timezone
+
+from intake import services
+from intake.demo import demo_document, make_answers
+from screening import review
+from screening.models import Disposition
+
+OUTCOMES = list(Disposition.Outcome.values)
+NOT_A_DIAGNOSIS = "Flags ask for review; they are not a diagnosis. The prescriber decides."
+
+
+def realistic_document(a: dict | None = None, b: dict | None = None) -> dict:
+    """The demo couple, with partner A 68 years old and a PHQ-9 of 10 (so info flags AG-2 and
+    MH-1 join the demo's urgent, high, review and info ones) and partner B's emergency
+    contact left unanswered. `a` and `b` override more answers."""
+    document = demo_document()
+    partners = document["partners"]
+    partners["a"] = make_answers(
+        **partners["a"] | {"date_of_birth": "1958-03-10", "phq9_5": 1, "phq9_6": 1} | (a or {})
+    )
+    partners["b"] = make_answers(**partners["b"] | {"emergency_contact": ""} | (b or {}))
+    return document
+
+
+def clinician_user(username: str = "dr.robin", first_name="Robin", last_name="Lee") -> User:
+    user = User.objects.create_user(
+        username, password="a-long-test-password", first_name=first_name, last_name=last_name
+    )
+    # get_or_create: a transactional test may run after another one emptied the database
+    user.groups.add(Group.objects.get_or_create(name="clinicians")[0])
+    return user
+
+
+def disposition_note(item) -> str:
+    return f"Checked {item.rule} with partner {item.partner.upper()}"
+
+
+def record_all_dispositions(couple, user) -> list:
+    """A disposition (outcomes in turn) with a note for every item that needs one."""
+    items = review.missing_dispositions(couple)
+    for number, item in enumerate(items):
+        review.record_disposition(
+            couple, item.key, OUTCOMES[number % len(OUTCOMES)], disposition_note(item), user
+        )
+    return items
+
+
+def signed_off_case(user, note="Ready for the prescriber. Discussed SI-2 with partner A."):
+    """A realistic case, screened, every disposition recorded and signed off; the work done
+    when each step commits (screening, then the summary task) runs at once."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        couple = services.import_document(realistic_document(), created_by=user).couple
+    record_all_dispositions(couple, user)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        review.sign_off(couple, user, note)
+    return couple
+
+
+def minute(value) -> str:
+    """A time as the PDF prints it."""
+    return dateformat.format(timezone.localtime(value), "Y-m-d H:i")
+
+
+def pages_text(content: bytes, first: int | None = None) -> list[str]:
+    """The text of every page (or of the `first` pages: pypdf takes ~0.1 s a page)."""
+    pages = pypdf.PdfReader(io.BytesIO(content)).pages
+    return [page.extract_text() or "" for page in list(pages)[:first]]
+
+
+def flat(text: str) -> str:
+    """Whitespace (line and cell breaks) collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def squeezed(text: str) -> str:
+    """Without any whitespace: for strings a table cell may wrap anywhere."""
+    return re.sub(r"\s+", "", text)
+
+
+def reader(content: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(content))

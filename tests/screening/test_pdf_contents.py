@@ -1,0 +1,344 @@
+"""What the prescriber's PDF says (issue 5, item 2), read back with pypdf.
+
+One realistic case (urgent, high, review and info flags; dispositions with notes; a missing
+answer) is rendered once for the module, as a draft before sign-off and as the final summary
+after it; the database work is rolled back afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.test import TestCase
+from django.utils import timezone
+from pypdf.generic import BooleanObject
+
+from intake import services
+from intake.questionnaire import QUESTIONNAIRES
+from intake.questionnaire.display import display_value
+from screening import review
+from screening.pdf import render_html, render_pdf
+from screening.summary import INSTRUMENTS
+
+from .pdf_support import (
+    NOT_A_DIAGNOSIS,
+    clinician_user,
+    disposition_note,
+    flat,
+    minute,
+    pages_text,
+    reader,
+    realistic_document,
+    record_all_dispositions,
+)
+
+# The tests read the module's PDFs; the mark puts them with the other database tests (before
+# pytest-django's transactional ones, which empty the database when they finish).
+pytestmark = pytest.mark.django_db
+
+SEVERITY_RANK = {"URGENT": 0, "HIGH": 1, "REVIEW": 2, "INFO": 3}
+NOTE = "Ready for the prescriber. Talked through SI-2 with partner A by phone."
+
+
+@pytest.fixture(scope="module")
+def case(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        user = clinician_user()
+        with TestCase.captureOnCommitCallbacks(execute=True):  # screening runs on commit
+            couple = services.import_document(realistic_document(), created_by=user).couple
+        draft = render_pdf(couple, draft=True)
+        items = record_all_dispositions(couple, user)
+        sign_off = review.sign_off(couple, user, NOTE)  # its on-commit task never runs here
+        before = timezone.localtime()
+        final = render_pdf(couple, draft=False)
+        after = timezone.localtime()
+        screening = review.current_screening(couple)
+        facts = SimpleNamespace(
+            reference=couple.reference,
+            created_at=couple.created_at,
+            questionnaire=QUESTIONNAIRES[couple.questionnaire_version],
+            questionnaire_version=couple.questionnaire_version,
+            partners={p.label: p for p in couple.partners.all()},
+            answers={p.label: p.submissions.get().answers for p in couple.partners.all()},
+            flags=list(screening.flags.all()),
+            scores=screening.scores,
+            parameters=screening.parameters,
+            ruleset_version=screening.ruleset_version,
+            dispositions=review.latest_dispositions(couple),
+            items=items,
+            sign_off=sign_off,
+            generated=(before, after),
+            draft=draft,
+            final=final,
+            draft_pages=pages_text(draft),
+            pages=pages_text(final),
+            html=render_html(couple, draft=False),
+        )
+        transaction.set_rollback(True)
+    facts.text = flat(" ".join(facts.pages))
+    return facts
+
+
+def test_the_case_raises_flags_of_every_severity(case):
+    assert {f.severity for f in case.flags} == {"urgent", "high", "review", "info"}
+    assert {"AG-2", "MH-1"} <= {f.rule for f in case.flags if f.partner == "a"}
+
+
+def test_every_page_is_confidential_numbered_and_says_flags_are_not_a_diagnosis(case):
+    total = len(case.pages)
+    assert total >= 5
+    for number, page in enumerate(case.pages, start=1):
+        text = flat(page)
+        assert f"Confidential · case {case.reference} · Prescriber summary" in text, number
+        assert f"Page {number} of {total}" in text
+        assert NOT_A_DIAGNOSIS in text
+        assert "DRAFT" not in text
+
+
+def test_a_draft_says_draft_on_every_page(case):
+    total = len(case.draft_pages)
+    assert total >= 5
+    for number, page in enumerate(case.draft_pages, start=1):
+        text = flat(page)
+        assert f"Confidential · case {case.reference} · DRAFT – not for prescribing" in text
+        assert f"Page {number} of {total}" in text, number
+    first = flat(case.draft_pages[0])
+    assert "DRAFT: Prescriber summary" in first
+    assert "not signed off" in first
+
+
+def test_the_cover(case):
+    cover = flat(case.pages[0])
+    a, b = case.partners["a"], case.partners["b"]
+    assert f"Prescriber summary · case {case.reference}" in cover
+    assert "Preferred name Sam Alex" in cover
+    assert "Date of birth 1958-03-10 1985-09-30" in cover
+    assert "Age on 2027-01-15 68 41" in cover
+    assert f"Submitted {minute(a.submitted_at)} {minute(b.submitted_at)}" in cover
+    assert f"Case created {minute(case.created_at)}" in cover
+    assert f"Signed off {minute(case.sign_off.at)} by Robin Lee" in cover
+    assert f"Clinician's note {NOTE}" in cover
+
+
+def test_for_review_lists_every_flag_sorted_by_severity(case):
+    headings = re.findall(
+        r"\b(URGENT|HIGH|REVIEW|INFO) · ([A-Z]{2,3}-\d+) · (partner [AB]|couple) · ", case.text
+    )
+    expected = [
+        (
+            f.severity.upper(),
+            f.rule,
+            "couple" if f.partner == "couple" else f"partner {f.partner.upper()}",
+        )
+        for f in case.flags
+    ]
+    assert headings == expected
+    ranks = [SEVERITY_RANK[severity] for severity, _, _ in headings]
+    assert ranks == sorted(ranks)
+    assert {severity for severity, _, _ in headings} == set(SEVERITY_RANK)
+    assert f"For review ({len(case.flags)} flags)" in case.text
+
+
+def test_each_flag_shows_its_message_and_evidence_as_question_and_answer(case):
+    for flag in case.flags:
+        assert flat(flag.message) in case.text, flag.rule
+        for question_id, value in flag.evidence.items():
+            question = case.questionnaire.question(question_id)
+            assert flat(question.label) in case.text, (flag.rule, question_id)
+            if flag.partner == "couple":
+                for label, partner_value in value.items():
+                    shown = display_value(question, partner_value)
+                    assert f"{label.upper()}: {flat(shown)}" in case.text, (flag.rule, label)
+            else:
+                shown = display_value(question, value)
+                assert f"{flat(question.label)} — {flat(shown)}" in case.text, flag.rule
+
+
+def test_each_flag_shows_the_clinicians_disposition_and_note(case):
+    assert case.items, "the case needs dispositions"
+    for item in case.items:
+        disposition = case.dispositions[item.key]
+        line = (
+            f"Clinician: {disposition.get_outcome_display()} "
+            f"({disposition.by.get_username()}, {minute(disposition.at)}): "
+            f"{disposition_note(item)}"
+        )
+        assert line in case.text, item.rule
+    info = [f for f in case.flags if f.severity == "info"]
+    assert case.text.count("Clinician: for context; no review required") == len(info)
+
+
+def test_scores_of_both_partners_with_bands(case):
+    assert "Scores Instrument Partner A Partner B" in case.text
+    for key, name in INSTRUMENTS:
+        a, b = case.scores["a"][key], case.scores["b"][key]
+        row = f"{name} {a['total']} · {a['band']} {b['total']} · {b['band']}"
+        assert row in case.text
+    assert "PHQ-9 10 · moderate" in case.text
+
+
+def test_every_section_of_answers_is_there_side_by_side_in_order(case):
+    titles = [step.title for step in case.questionnaire.steps if step.id != "review"]
+    for needed in (
+        "What you hope for",
+        "Your physical health",
+        "Your medicines",
+        "Your mental health history",
+        "Alcohol and other substances",
+        "Your safety",
+        "Practical arrangements",
+    ):
+        assert needed in titles
+    positions = [case.text.index(title) for title in titles]
+    assert positions == sorted(positions)
+    assert (
+        "What do you hope this therapy will do for you? "
+        "Feel less anxious and more present. Feel less anxious and more present."
+    ) in case.text
+    assert "Please list all the medicines you take. Sertraline – 50 mg – once a day " in case.text
+    assert "Who will take you home after each session? Jo Rivera (friend)" in case.text
+
+
+def test_the_safety_section_is_marked_clinician_only(case):
+    start = case.text.index("Your safety (clinician-only)")
+    end = case.text.index("Practical arrangements", start)
+    safety = case.text[start:end]
+    assert "Clinician-only content: these answers are never shown to the other partner." in safety
+    assert "Question (clinician-only) Partner A Partner B" in safety
+    assert "Are you afraid for your safety at home right now? No No" in safety
+    before = case.text[:start]
+    assert "Clinician-only content" not in before
+
+
+def test_the_discordance_table(case):
+    start = case.text.index("Where the partners differ")
+    table = case.text[start : start + 600]
+    assert "Topic Partner A Partner B Comparison" in table
+    assert "Goal areas Talking and listening to each other; Trust" in table
+    assert "Nothing shared" in table
+    assert (
+        "Relationship intent I want us to stay together I'm thinking about separating Differs"
+    ) in table
+    assert "Readiness (0–10) 8 2 Difference 6" in table
+    assert "CSI-4 total (0–21) 13 4 Difference 9" in table
+
+
+def test_a_missing_answer_is_shown_as_missing(case):
+    assert "emergency_contact" not in case.answers["b"]
+    assert "Who should we call in an emergency? Jo Rivera, +1 604 555 0199 missing" in case.text
+    assert "What is your gender? missing missing" in case.text
+
+
+def test_the_end_says_when_and_with_which_rules_it_was_made(case):
+    last = flat(case.pages[-1])
+    assert "About this document" in last
+    end = case.text[case.text.index("About this document") :]
+    before, after = case.generated
+    assert any(f"Generated {minute(t)}" in end for t in (before, after))
+    assert f"Ruleset version {case.ruleset_version}" in end
+    assert "Parameters in force" in end
+    for name, value in case.parameters.items():
+        assert f"{name} = {value}" in end
+    assert f"Questionnaire version {case.questionnaire_version}" in end
+    assert case.text.index("About this document") > case.text.index("Practical arrangements")
+
+
+def test_the_pdf_is_tagged_with_a_title_and_a_language(case):
+    for content, title in (
+        (case.final, f"Prescriber summary, case {case.reference}"),
+        (case.draft, f"DRAFT Prescriber summary, case {case.reference}"),
+    ):
+        pdf = reader(content)
+        root = pdf.trailer["/Root"]
+        assert root["/MarkInfo"]["/Marked"] == BooleanObject(True)
+        assert "/StructTreeRoot" in root
+        assert root["/Lang"] == "en"
+        assert pdf.metadata.title == title
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
+        assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+
+
+def _structure_types(node, found):
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for child in node:
+            _structure_types(child, found)
+    elif hasattr(node, "keys"):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node:
+            _structure_types(node["/K"], found)
+    return found
+
+
+def test_the_structure_has_headings_and_real_tables(case):
+    root = reader(case.final).trailer["/Root"]
+    found = _structure_types(root["/StructTreeRoot"], set())
+    assert {"/H1", "/H2", "/H3", "/Table", "/THead", "/TR", "/TH", "/TD", "/P"} <= found
+
+
+def test_letter_paper_by_default(case, settings):
+    assert settings.SUMMARY_PAPER == "letter"
+    for page in reader(case.final).pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
+            612,
+            792,
+        )
+
+
+def test_fonts_are_the_apps_noto_sans_embedded(case):
+    names = set()
+    for page in reader(case.final).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]).split("+", 1)[1])
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor, font["/BaseFont"]
+    assert "Noto-Sans" in names
+    assert "Noto-Sans-Bold" in names
+    assert all(name.startswith("Noto-Sans") for name in names), names
+
+
+def test_answers_are_escaped_in_the_html(case):
+    assert "<script" not in case.html
+    assert 'src="http' not in case.html
+    assert "https://tandem.invalid/static/vendor/noto-sans/" in case.html
+
+
+def test_print_layout_keeps_headings_flags_and_table_headers_together(case):
+    """No heading alone at the foot of a page, no flag split over two pages, and a table that
+    runs onto the next page repeats its header row there. (Pages are joined with their
+    running header and footer in between, so words adjacent in `case.text` share a page.)"""
+    header = "Question Partner A Partner B"
+    private_header = "Question (clinician-only) Partner A Partner B"
+    titles = [step.title for step in case.questionnaire.steps if step.id != "review"]
+    for step in case.questionnaire.steps:
+        if step.id == "review":
+            continue
+        if step.private:
+            assert (
+                f"{step.title} (clinician-only) Clinician-only content: these answers are never "
+                f"shown to the other partner. {private_header}"
+            ) in case.text
+        else:
+            assert f"{step.title} {header}" in case.text, step.title
+    assert re.search(r"For review \(\d+ flags\) URGENT · ", case.text)
+    assert "Scores Instrument Partner A Partner B" in case.text
+    assert "Where the partners differ Topic Partner A" in case.text
+    assert "About this document Generated" in case.text
+
+    answers_begun = False
+    for number, page in enumerate(case.pages, start=1):
+        text = flat(page)
+        headings = re.findall(r"\b(?:URGENT|HIGH|REVIEW|INFO) · [A-Z]{2,3}-\d+ · ", text)
+        assert len(headings) == text.count("Clinician: "), number  # whole flags only
+        if answers_begun:  # each later page starts with a section or a repeated header row
+            assert text.startswith((header, private_header, *titles, "About this document")), (
+                number,
+                text[:60],
+            )
+        answers_begun = answers_begun or f"{titles[0]} {header}" in text
+    assert answers_begun
