@@ -126,22 +126,39 @@ def _store(built: list[tuple[Screening, list[Flag]]]) -> None:
                 )
 
 
+def _lock_couples(couple_ids: list[int]) -> None:
+    """Screen a couple one run at a time: lock its row before reading its submissions.
+
+    Without it, both partners submitting at once made two screenings that each took the
+    other for old, both left current (the queue counted every flag twice), and a run that
+    read before the other partner's submission could end up current without it.
+    """
+    list(
+        Couple.objects.select_for_update()
+        .filter(pk__in=couple_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def screen_couple(couple: Couple, reason: str = Screening.Reason.SUBMITTED) -> Screening | None:
     """Screen a couple's submitted answers now and store the result beside earlier ones."""
-    submissions = _current_submissions([couple.pk]).get(couple.pk)
-    if not submissions:
-        return None
-    params = ClinicParameters.current().as_parameters()
-    built = _build(
-        couple.pk,
-        couple.appointment_date,
-        couple.questionnaire_version,
-        submissions,
-        params,
-        timezone.localdate(),
-        reason,
-    )
-    _store([built])
+    with transaction.atomic():
+        _lock_couples([couple.pk])
+        submissions = _current_submissions([couple.pk]).get(couple.pk)
+        if not submissions:
+            return None
+        params = ClinicParameters.current().as_parameters()
+        built = _build(
+            couple.pk,
+            couple.appointment_date,
+            couple.questionnaire_version,
+            submissions,
+            params,
+            timezone.localdate(),
+            reason,
+        )
+        _store([built])
     return built[0]
 
 
@@ -162,13 +179,15 @@ def rescreen(couples: Iterable[Couple] | None = None, batch_size: int = 1000) ->
     reason = Screening.Reason.RESCREEN
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        submissions = _current_submissions([pk for pk, _, _ in chunk])
-        built = [
-            _build(pk, appointment, version, submissions[pk], params, today, reason)
-            for pk, appointment, version in chunk
-            if pk in submissions
-        ]
-        _store(built)
+        with transaction.atomic():
+            _lock_couples([pk for pk, _, _ in chunk])
+            submissions = _current_submissions([pk for pk, _, _ in chunk])
+            built = [
+                _build(pk, appointment, version, submissions[pk], params, today, reason)
+                for pk, appointment, version in chunk
+                if pk in submissions
+            ]
+            _store(built)
         done += len(built)
     return done
 

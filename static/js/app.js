@@ -61,15 +61,36 @@
     js.type = "hidden"; js.name = "js"; js.value = "1";
     form.appendChild(js);
 
+    // Next to an answer that raised an alert: a link up to the contacts (the panel is at the
+    // top of the page, out of sight when the answer is further down).
+    var crisisNote = function (box, on) {
+      var note = box.querySelector("[data-crisis-note]");
+      if (!note && on) {
+        note = document.createElement("p");
+        note.className = "crisis-note";
+        note.setAttribute("data-crisis-note", "");
+        note.appendChild(document.createTextNode("Thank you for telling us. "));
+        var link = document.createElement("a");
+        link.href = "#crisis-panel";
+        link.textContent = "See who you can contact for support now";
+        note.appendChild(link);
+        box.appendChild(note);
+      }
+      if (note) note.hidden = !on;
+    };
+
     var update = function (event) {
       Object.keys(conditions).forEach(function (qid) {
         var box = form.querySelector('[data-question="' + qid + '"]');
         if (box) box.hidden = !holds(conditions[qid]);
       });
       if (panel) {
-        var raised = Object.keys(alerts).some(function (qid) {
+        var raised = false;
+        Object.keys(alerts).forEach(function (qid) {
           var box = form.querySelector('[data-question="' + qid + '"]');
-          return (!box || !box.hidden) && holds(alerts[qid]);
+          var on = (!box || !box.hidden) && holds(alerts[qid]);
+          if (box) crisisNote(box, on);
+          raised = raised || on;
         });
         var wasHidden = panel.hidden;
         if (raised) panel.hidden = false;
@@ -85,9 +106,21 @@
     update(null);
   }
 
-  // ---- error summary gets focus so it is announced -------------------------------------
+  // ---- error summary gets focus so it is announced; each link goes to its field with the
+  // field's question in view (a plain #link would put the field at the very top, under its
+  // question's wording) -----------------------------------------------------------------
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest ? e.target.closest('a[href^="#"]') : null;
+      var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      if (!field) return;
+      e.preventDefault();
+      (field.closest("[data-question]") || field).scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+  }
 
   // ---- "Exit this page": a button, or Shift pressed 3 times within 5 seconds -------------
   var exit = document.querySelector("[data-exit-link]");
@@ -101,15 +134,28 @@
       window.location.replace(exit.href);
     };
     exit.addEventListener("click", function (e) { e.preventDefault(); go(); });
-    var presses = 0, timer = null;
-    document.addEventListener("keydown", function (e) {
-      if (e.key !== "Shift" || e.repeat) return;
-      presses += 1;
-      if (dots) dots.textContent = "•".repeat(presses);
-      if (status) status.textContent = "Shift key pressed " + presses + " of 3 times.";
+    // Only Shift pressed on its own counts: Shift+Tab (moving back through the questions) or
+    // a capital letter must never throw anyone out of the page, and any other key starts the
+    // count again.
+    var presses = 0, timer = null, shiftWasHeld = false;
+    var reset = function () {
+      presses = 0;
       clearTimeout(timer);
-      timer = setTimeout(function () { presses = 0; if (dots) dots.textContent = ""; }, 5000);
-      if (presses >= 3) go();
+      timer = null;
+      if (dots) dots.textContent = "";
+    };
+    document.addEventListener("keyup", function (e) {
+      if (e.key === "Shift" && !shiftWasHeld) {
+        presses += 1;
+        if (dots) dots.textContent = "•".repeat(presses);
+        if (status) status.textContent = "Shift key pressed " + presses + " of 3 times.";
+        clearTimeout(timer);
+        timer = setTimeout(reset, 5000);
+        if (presses >= 3) go();
+      } else if (presses) {
+        reset();
+      }
+      shiftWasHeld = e.shiftKey;
     });
   }
 })();

@@ -1,0 +1,61 @@
+"""Errors in a real browser: on every step, pressing "Save and continue" with nothing answered
+shows an error summary that is focused and announced, links each error to its field, and
+passes axe-core; every error is said in words next to its field, not by colour alone."""
+
+import re
+
+from playwright.sync_api import expect
+
+from intake import services
+from intake.demo import make_answers
+from tests.browser import support
+from tests.browser.support import STEP_IDS
+
+SCREENSHOTS_OF_ERRORS = {"about", "mood", "review"}
+
+
+def test_errors_on_every_step_are_announced_linked_to_their_fields_and_pass_axe(new_page):
+    case = services.create_case(email_a="a@example.com", email_b="b@example.com")
+    answers = make_answers()
+    page = new_page()
+    support.open_link(page, case.links["a"])
+
+    for step_id in STEP_IDS:
+        support.expect_step(page, step_id)
+        button = "Submit my answers" if step_id == "review" else "Save and continue"
+        with page.expect_navigation():
+            page.get_by_role("button", name=button).click()
+        support.expect_step(page, step_id)  # still here, with errors
+        assert page.title().startswith("Error: ")
+
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_have_attribute("role", "alert")  # read out when the page loads
+        expect(summary).to_be_focused()
+        support.assert_focus_visible(page)
+        if step_id in SCREENSHOTS_OF_ERRORS:
+            support.check_page(page, "errors shown", f"intake-errors-{step_id}")
+        else:
+            support.assert_accessible(page, "errors shown")
+
+        links = summary.locator("a")
+        assert links.count() >= 1, step_id
+        for index in range(links.count()):
+            link = links.nth(index)
+            target = link.get_attribute("href")
+            assert re.fullmatch(r"#id_[\w-]+", target), target
+            field = page.locator(target)
+            link.click()
+            expect(field).to_be_focused()
+            expect(field).to_have_attribute("aria-invalid", "true")
+            expect(field).to_be_in_viewport()
+            question = field.locator("xpath=ancestor::*[@data-question][1]")
+            expect(question.locator("label, legend").first).to_be_in_viewport()  # its wording
+            # The message is in words next to the field, the same as in the summary.
+            message = question.locator(".invalid-feedback")
+            expect(message).to_be_visible()
+            assert message.inner_text().strip() in link.inner_text()
+
+        support.fill_step(page, step_id, answers)
+        with page.expect_navigation():
+            page.get_by_role("button", name=button).click()
+    expect(page.locator("h1")).to_have_text("Thank you")

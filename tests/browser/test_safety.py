@@ -1,0 +1,111 @@
+"""Safety controls in a real browser: "Exit this page" by its button and by pressing Shift three
+times, after which the back button shows no answers; crisis contacts on the same page as soon
+as a safety question is answered yes."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from intake import services
+from intake.demo import make_answers
+from tests.browser import support
+from tests.intake.helpers import seed_steps, steps_before
+
+ANSWERS = make_answers(preferred_name="Robin", escort_name="Kim Ito")
+SESSION_ENDED = "Please open your link again"
+
+
+@pytest.fixture
+def at_safety(new_page):
+    """A partner on the step "Your safety", having answered the step before it in this
+    browser (so the browser's history has the partner's pages in it)."""
+
+    def open_safety_step(**page_options) -> Page:
+        case = services.create_case(email_a="a@example.com", email_b="b@example.com")
+        seed_steps(case.couple.partner("a"), ANSWERS, steps_before("substances"))
+        page = new_page(**page_options)
+        support.open_link(page, case.links["a"])
+        support.expect_step(page, "substances")
+        support.fill_step(page, "substances", ANSWERS)
+        support.save_and_continue(page)
+        support.expect_step(page, "safety")
+        return page
+
+    return open_safety_step
+
+
+def assert_no_answers_shown(page: Page) -> None:
+    text = support.visible_text(page)
+    assert SESSION_ENDED in text, text[:500]
+    for answer in ("Robin", "Kim Ito", "Your safety", "Alcohol and other substances"):
+        assert answer not in text
+    expect(page.locator("input:not([type=hidden]), textarea")).to_have_count(0)
+
+
+def test_exit_this_page_button_leaves_and_the_back_button_shows_no_answers(at_safety, neutral_site):
+    page = at_safety()
+    page.locator('[name="safety-si_wish_dead"][value="no"]').check()
+    exit_button = page.get_by_role("link", name="Emergency Exit this page")
+    expect(exit_button).to_be_in_viewport()
+    exit_button.click()
+    page.wait_for_url(neutral_site)
+    expect(page.locator("h1")).to_have_text("Weather forecast")
+
+    page.go_back()  # the step before: its page is asked for again, and the session is gone
+    assert_no_answers_shown(page)
+    support.check_page(page, "session ended", "intake-session-ended")
+    page.go_forward()
+    expect(page).to_have_url(neutral_site)
+
+
+def test_pressing_shift_three_times_exits_too(at_safety, neutral_site):
+    page = at_safety(viewport=support.PHONE)
+    dots = page.locator("[data-exit-dots]")
+    # Moving back through the questions with Shift+Tab, or Shift then another key, is not it.
+    page.locator('[name="safety-ipv_afraid"][value="no"]').focus()
+    for _ in range(4):
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Tab")
+    expect(dots).to_have_text("")
+    page.keyboard.press("Shift")
+    expect(dots).to_have_text("•")
+    page.wait_for_timeout(300)
+    support.expect_step(page, "safety")  # still here
+
+    page.keyboard.press("Shift")
+    expect(dots).to_have_text("••")
+    expect(page.locator("[data-exit-status]")).to_have_text("Shift key pressed 2 of 3 times.")
+    page.keyboard.press("Shift")
+    page.wait_for_url(neutral_site)
+    page.go_back()
+    assert_no_answers_shown(page)
+
+
+def test_a_yes_to_a_safety_question_shows_crisis_contacts_on_the_same_page(at_safety):
+    page = at_safety(viewport=support.PHONE)
+    address = page.url
+    panel = page.locator("[data-crisis-panel]")
+    expect(panel).to_be_hidden()
+    page.locator('[name="safety-si_wish_dead"][value="no"]').check()
+    expect(panel).to_be_hidden()
+
+    last = page.locator('[data-question="unsafe_now"]')
+    last.locator('[value="yes"]').check()  # the last question, far below the contacts
+    expect(panel).to_be_visible()
+    assert page.url == address  # the same page: nothing was sent yet
+    for contact in ("988", "911", "1-800-SUICIDE"):
+        expect(panel).to_contain_text(contact)
+    expect(page.locator("[data-crisis-live]")).to_have_text(
+        "Support contacts are shown at the top of this page."
+    )
+    # Where the answer was given, in sight, a link up to the contacts.
+    note = last.locator("[data-crisis-note]")
+    expect(note).to_be_in_viewport()
+    support.check_page(page, "crisis contacts shown", "intake-crisis-contacts")
+    note.get_by_role("link", name="See who you can contact for support now").click()
+    expect(panel).to_be_focused()
+    expect(panel.get_by_role("heading")).to_be_in_viewport()
+    last.locator('[value="no"]').check()
+    expect(note).to_be_hidden()
+    expect(panel).to_be_visible()  # once shown, the contacts stay
