@@ -192,7 +192,7 @@ class Flag(models.Model):
     topic = models.CharField(max_length=32)
     severity = models.CharField(max_length=8, choices=Severity.choices)
     partner = models.CharField(max_length=6)
-    evidence = models.JSONField(default=dict)
+    evidence = models.JSONField(default=list, help_text="[question id, value] pairs, in order")
     message = models.TextField()
     key = models.CharField(max_length=64, db_index=True, help_text="rule, partner and evidence")
 

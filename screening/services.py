@@ -67,7 +67,8 @@ def _build(
             topic=flag["topic"],
             severity=flag["severity"],
             partner=flag["partner"],
-            evidence=flag["evidence"],
+            # pairs, not an object: PostgreSQL's jsonb would reorder the keys
+            evidence=list(flag["evidence"].items()),
             message=flag["message"],
             key=flag_key(flag["rule"], flag["partner"], flag["evidence"]),
         )

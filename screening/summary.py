@@ -97,9 +97,11 @@ def _partner_answers(partner: Partner) -> dict[str, Any]:
     return answer_set.answers if answer_set is not None else {}
 
 
-def _evidence_rows(questionnaire: Questionnaire, evidence: dict, partner: str) -> list:
+def _evidence_rows(questionnaire: Questionnaire, evidence: list | dict, partner: str) -> list:
+    """The evidence in the order the rule cites it: stored as [question id, value] pairs."""
     rows = []
-    for question_id, value in evidence.items():
+    pairs = evidence.items() if isinstance(evidence, dict) else evidence
+    for question_id, value in pairs:
         if not questionnaire.has_question(question_id):
             rows.append(EvidenceRow(question_id, question_id, str(value)))
             continue

@@ -145,7 +145,7 @@ def test_for_review_lists_every_flag_sorted_by_severity(case):
 def test_each_flag_shows_its_message_and_evidence_as_question_and_answer(case):
     for flag in case.flags:
         assert flat(flag.message) in case.text, flag.rule
-        for question_id, value in flag.evidence.items():
+        for question_id, value in flag.evidence:
             question = case.questionnaire.question(question_id)
             assert flat(question.label) in case.text, (flag.rule, question_id)
             if flag.partner == "couple":
