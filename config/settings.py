@@ -161,6 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Clinicians are signed out after this long without activity.
 CLINICIAN_IDLE_SECONDS = env_int("CLINICIAN_IDLE_SECONDS", 30 * 60)
+CLINICIAN_SEEN_WRITE_SECONDS = 30  # how often the last activity is written to the session
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "screening:queue"
 LOGOUT_REDIRECT_URL = "login"

@@ -19,7 +19,7 @@ class IdleLogoutMiddleware:
             last_seen = request.session.get(LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.CLINICIAN_IDLE_SECONDS:
                 logout(request)
-            elif last_seen is None or now - last_seen >= 30:
-                # written at most every 30 s, not on every request
+            elif last_seen is None or now - last_seen >= settings.CLINICIAN_SEEN_WRITE_SECONDS:
+                # written now and then, not on every request
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
