@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('screening', '0005_summary_pdf'),
+        ("screening", "0005_summary_pdf"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='flag',
-            name='evidence',
-            field=models.JSONField(default=list, help_text='[question id, value] pairs, in order'),
+            model_name="flag",
+            name="evidence",
+            field=models.JSONField(default=list, help_text="[question id, value] pairs, in order"),
         ),
     ]
