@@ -1,6 +1,7 @@
 """Load: 100 partners fill in the whole questionnaire at once, against gunicorn on PostgreSQL.
 
-    .venv/bin/python bench/load.py [--partners 100] [--think 2] [--workers 2] [--timeout 900]
+    .venv/bin/python bench/load.py [--partners 100] [--think 5] [--conn-max-age 60]
+                                   [--workers 2] [--threads 1] [--warmup 4] [--timeout 900]
 
 Makes a throw-away PostgreSQL database (`tandem_load`, on the server of TEST_POSTGRES_URL,
 default postgres://postgres@127.0.0.1:5432/test), migrates it, creates one case per simulated
@@ -8,8 +9,10 @@ partner and starts `gunicorn config.wsgi -w 2` on a free loopback port against i
 persistent database connections). Then every partner, in its own thread with its own HTTP
 session (cookies, CSRF), at the same time: opens their private link, and for each of the 12
 steps GETs the page, fills the form the page rendered with their own answers (every partner's
-differ), waits a moment as a person would (--think), POSTs it and follows the redirect, up to
-submitting from the review step and seeing the "sent" page.
+differ), waits as a person would (--think: 0.5 to 1.5 times it, at random), POSTs it and
+follows the redirect, up to submitting from the review step and seeing the "sent" page.
+Partners start between 1 and 3 times --think after the go, so that they do not all click in
+the same millisecond; with --think 0 they start together and never pause.
 
 Afterwards it checks, in the database, that each partner has exactly one submission holding
 exactly the answers that partner sent, and that each step's saved draft is exactly the fields
@@ -265,7 +268,7 @@ def simulate(partner: Partner, base: str, think: float, start: threading.Event, 
                 partner.submitted = True
     except Stop:
         pass
-    except Exception as error:  # noqa: BLE001 - a bug in the simulation is an error too
+    except Exception as error:  # a bug in the simulation is an error too
         partner.errors.append(f"{type(error).__name__}: {error}")
     finally:
         session.close()
@@ -398,6 +401,11 @@ def report(partners, elapsed, args, server_log: Path, access_path: Path) -> bool
     for example in examples[:10]:
         print(f"  {example}")
     all_through = submitted == len(partners)
+    if not all_through:
+        print(
+            "partners who did not finish (an error, or the time limit): "
+            f"{len(partners) - submitted}"
+        )
     ok_errors = not errors and not tracebacks and all_through
     ok_lost = lost == 0 and drafts == 0 and all_through
     ok_p95 = worst[1] < TARGET_P95_MS
@@ -417,7 +425,10 @@ def main() -> int:
         "--threads", type=int, default=1, help="threads per worker (over 1: gthread workers)"
     )
     parser.add_argument(
-        "--think", type=float, default=2.0, help="mean seconds a partner spends on a page"
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean seconds a partner spends on a page before sending it (0: no pause at all)",
     )
     parser.add_argument("--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE")
     parser.add_argument(
@@ -510,7 +521,10 @@ def main() -> int:
         stop.set()
         if server is not None:
             stop_server(server)
-        drop_database()
+        try:
+            drop_database()
+        except psycopg.Error as error:
+            print(f"could not drop the database {DB_NAME}: {error}", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
 
 

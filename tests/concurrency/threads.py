@@ -38,7 +38,7 @@ def together(*actions: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait(TIMEOUT)
             outcomes[index].value = action()
-        except BaseException as error:  # noqa: BLE001 - reported to the test below
+        except BaseException as error:  # reported to the test below
             outcomes[index].error = error
         finally:
             connection.close()  # this thread's own connection
