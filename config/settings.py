@@ -55,7 +55,8 @@ PRODUCTION = DJANGO_ENV == "production"
 TESTING = "pytest" in sys.modules
 
 if PRODUCTION:
-    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not env(name)]
+    required = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST")
+    missing = [name for name in required if not env(name)]
     if missing:
         raise ImproperlyConfigured(
             "Production mode needs these environment variables: " + ", ".join(missing)
