@@ -25,6 +25,7 @@ from . import services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
 from .questionnaire import CRISIS_CONTACTS, QUESTIONNAIRES
+from .questionnaire.display import display_value
 from .questionnaire.schema import QType, Questionnaire
 
 SESSION_PARTNER = "intake_partner"
@@ -393,27 +394,6 @@ def _sections(step, form):
                 items.append({"question": question, "field": form[question.id]})
         sections.append({"section": section, "items": items})
     return sections
-
-
-def display_value(question, value) -> str:
-    """A stored answer as a person reads it."""
-    if value is None or value == "" or value == []:
-        return ""
-    match question.type:
-        case QType.BOOL:
-            return "Yes" if value else "No"
-        case QType.CHOICE:
-            return question.choice_label(value)
-        case QType.INT if question.choices:
-            return question.choice_label(value)
-        case QType.MULTI:
-            return "; ".join(question.choice_label(code) for code in value)
-        case QType.MEDS:
-            return "; ".join(
-                " – ".join(part for part in (row["name"], row["dose"], row["frequency"]) if part)
-                for row in value
-            )
-    return str(value)
 
 
 def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: list[str]):
