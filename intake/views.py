@@ -201,7 +201,10 @@ class IntakeWizard(NamedUrlWizardView):
             drafts = AnswerSet.objects.select_related("partner__couple")
             if lock:
                 drafts = drafts.select_for_update(of=("self",))
-            answer_set = drafts.filter(partner__public_id=public_id).first()
+            try:
+                answer_set = drafts.get(partner__public_id=public_id)
+            except AnswerSet.DoesNotExist:
+                answer_set = None
         if answer_set is None:
             if (
                 request.method == "POST"
@@ -246,7 +249,7 @@ class IntakeWizard(NamedUrlWizardView):
         return steps[: steps.index(first_open) + 1]
 
     def resume_redirect(self):
-        return redirect(self.get_step_url(self.first_unfinished_step()))
+        return HttpResponseRedirect(self.get_step_url(self.first_unfinished_step()))
 
     # -- the draft, step by step ------------------------------------------------------------
 
@@ -301,15 +304,17 @@ class IntakeWizard(NamedUrlWizardView):
 
         if goto and goto in self.get_form_list():
             if goto in self.allowed_steps():
-                return redirect(self.get_step_url(goto))
+                return HttpResponseRedirect(self.get_step_url(goto))
             return self.resume_redirect()
         if stay:
-            return redirect(f"{self.get_step_url(step)}?more={self._more_rows() + 1}#medicines")
+            return HttpResponseRedirect(
+                f"{self.get_step_url(step)}?more={self._more_rows() + 1}#medicines"
+            )
         if not valid:
             return self.render(form)
         if step == self.steps.last:
             return self.render_done(form, **kwargs)
-        return redirect(self.get_step_url(self.get_next_step(step)))
+        return HttpResponseRedirect(self.get_step_url(self.get_next_step(step)))
 
     def _alert_raised(self, step_id: str, answers: dict[str, Any]) -> bool:
         step = self.questionnaire.step(step_id)
@@ -321,7 +326,7 @@ class IntakeWizard(NamedUrlWizardView):
         for step in self.get_form_list():
             form_obj = self.get_form(step, data=self.stored_data(step))
             if not form_obj.is_valid():
-                return redirect(self.get_step_url(step))
+                return HttpResponseRedirect(self.get_step_url(step))
             answers.update(form_obj.answers())
         self.done(list(), answers=answers)
         return redirect("intake:submitted", public_id=self.partner.public_id)

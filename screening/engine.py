@@ -167,6 +167,34 @@ def partner_flags(
     return sorted(flags, key=flag_sort_key)
 
 
+# The per-partner rules that can raise an urgent flag. They are checked on their own each time
+# a step with safety questions is saved (screening.services.check_urgent), so they must never
+# raise another severity, and none of them reads the clinic's parameters (both checked by the
+# tests: the urgent flags of partner_flags are exactly those of urgent_partner_flags).
+URGENT_PARTNER_RULES: tuple[Rule, ...] = tuple(
+    rule for rule in RULES if rule.scope == "partner" and rule.severity == Severity.URGENT
+)
+URGENT_RULES_READ_PARAMETERS = any(rule.parameters for rule in URGENT_PARTNER_RULES)
+
+
+def urgent_partner_flags(
+    answers: Mapping[str, Any],
+    partner: str,
+    on_date: date,
+    params: Parameters,
+    date_label: str = "the appointment date",
+) -> list[Flag]:
+    """Only the urgent per-partner flags, sorted: what `partner_flags` gives of severity
+    urgent, without running every other rule (this runs on every save of a safety step)."""
+    context = PartnerContext(answers, score_partner(answers, params), params, on_date, date_label)
+    flags = [
+        _flag(rule, partner, hit)
+        for rule in URGENT_PARTNER_RULES
+        if (hit := rule.check(context)) is not None
+    ]
+    return sorted(flags, key=flag_sort_key)
+
+
 def couple_flags(
     partners: Mapping[str, Mapping[str, Any]],
     scores: Mapping[str, Mapping[str, Score]],

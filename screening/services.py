@@ -199,12 +199,14 @@ def rescreen(couples: Iterable[Couple] | None = None, batch_size: int = 1000) ->
 def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]:
     """Tell the clinic at once of each new urgent answer; the same answer never twice."""
     couple = partner.couple
-    params = ClinicParameters.current().as_parameters()
+    # The urgent rules read no parameter today; the query is saved on every safety step.
+    if engine.URGENT_RULES_READ_PARAMETERS:
+        params = ClinicParameters.current().as_parameters()
+    else:
+        params = Parameters()
     on_date = couple.appointment_date or timezone.localdate()
     new_alerts = []
-    for flag in engine.partner_flags(answers, partner.label, on_date, params):
-        if flag.severity != engine.Severity.URGENT:
-            continue
+    for flag in engine.urgent_partner_flags(answers, partner.label, on_date, params):
         data = flag.as_dict()
         alert, created = UrgentAlert.objects.get_or_create(
             partner=partner,

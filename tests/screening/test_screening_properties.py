@@ -19,12 +19,14 @@ from hypothesis import strategies as st
 from intake.questionnaire import CURRENT
 from screening.engine import (
     PRIVATE_QUESTIONS,
+    URGENT_RULES_READ_PARAMETERS,
     WORDS_NEVER_USED,
     Parameters,
     Severity,
     flag_sort_key,
     partner_flags,
     screen,
+    urgent_partner_flags,
 )
 from screening.services import urgent_steps
 
@@ -370,6 +372,19 @@ def test_partner_flags_agree_with_screen(document, params, evaluated):
     for partner, answers in document["partners"].items():
         alone = partner_flags(answers, partner, on_date, params, label)
         assert alone == [flag for flag in result.flags if flag.partner == partner]
+
+
+@SETTINGS
+@given(documents(), PARAMETERS, EVALUATION)
+def test_the_urgent_check_on_each_save_finds_exactly_the_urgent_flags(document, params, evaluated):
+    """check_urgent runs only the urgent rules, with default parameters when none of them reads
+    one: it must find what the full screening finds, whatever the clinic's parameters."""
+    on_date = evaluated
+    used = params if URGENT_RULES_READ_PARAMETERS else Parameters()
+    for partner, answers in document["partners"].items():
+        everything = partner_flags(answers, partner, on_date, params)
+        urgent = [flag for flag in everything if flag.severity == Severity.URGENT]
+        assert urgent_partner_flags(answers, partner, on_date, used) == urgent
 
 
 @SETTINGS
