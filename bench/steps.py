@@ -1,11 +1,20 @@
 """Server time of the largest questionnaire step against a plain Django form.
 
-    .venv/bin/python bench/steps.py [--runs 300]
+    .venv/bin/python bench/steps.py [--runs 300] [--postgres]
 
 Times GET and POST of the `mood` step (PHQ-9 and GAD-7: 17 radio questions) through the
 whole middleware stack with Django's test client, and, in the same run, a plain Django form
 with the same fields rendered as `{{ form }}` (GET) and validated (POST). Target: the step is
-at most 1.5 times the plain form. Uses a throw-away SQLite database.
+at most 1.5 times the plain form.
+
+Two more plain POSTs show what saving costs: "plain+save" also stores the cleaned data with
+one UPDATE; "plain+merge" reads the draft row under a lock (SELECT ... FOR UPDATE), merges the
+page's answers into it and writes it back, the least a step save can do without losing what
+another tab saved.
+
+Uses a throw-away SQLite database, or with --postgres a throw-away PostgreSQL database
+(`tandem_bench_steps`, on the server of TEST_POSTGRES_URL, default
+postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 
 import argparse
@@ -15,11 +24,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_DIR = tempfile.mkdtemp(prefix="tandem-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{DB_DIR}/bench.sqlite3"
+POSTGRES = "--postgres" in sys.argv
+PG_NAME = "tandem_bench_steps"
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL") or "postgres://postgres@127.0.0.1:5432/test"
+if POSTGRES:
+    _admin = urlsplit(PG_ADMIN_URL)
+    os.environ["DATABASE_URL"] = urlunsplit(_admin._replace(path=f"/{PG_NAME}"))
+else:
+    DB_DIR = tempfile.mkdtemp(prefix="tandem-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB_DIR}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key")
 
@@ -29,7 +46,7 @@ django.setup()
 
 from django import forms  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.http import HttpResponseRedirect  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -68,12 +85,19 @@ PLAIN_TEMPLATE = engines["django"].from_string(
 
 
 @csrf_exempt
-def plain_view(request, save=False):
+def plain_view(request, save=False, merge=False):
     form = PlainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if save:  # what any real form view does with valid data: store it
             with transaction.atomic():
                 AnswerSet.objects.filter(pk=request.GET["row"]).update(answers=form.cleaned_data)
+        if merge:
+            # The least a step save can do without losing what another tab saved: read the
+            # draft under a row lock, merge this page's answers into it, write it back.
+            with transaction.atomic():
+                row = AnswerSet.objects.select_for_update().get(pk=request.GET["row"])
+                row.answers = {**row.answers, **form.cleaned_data}
+                row.save(update_fields=["answers"])
         return HttpResponseRedirect("/plain/")
     return django.http.HttpResponse(PLAIN_TEMPLATE.render({"form": form}, request))
 
@@ -81,6 +105,7 @@ def plain_view(request, save=False):
 urlpatterns = [
     path("plain/", plain_view),
     path("plain-save/", plain_view, {"save": True}),
+    path("plain-merge/", plain_view, {"merge": True}),
     path("", include("config.urls")),
 ]
 
@@ -95,10 +120,31 @@ def timed(fn, runs):
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
+def postgres_admin(statement: str) -> None:
+    import psycopg
+
+    url = urlunsplit(urlsplit(PG_ADMIN_URL)._replace(scheme="postgresql"))
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(statement)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     runs = parser.parse_args().runs
+    if not POSTGRES:
+        return measure(runs)
+    postgres_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+    postgres_admin(f'CREATE DATABASE "{PG_NAME}"')
+    try:
+        measure(runs)
+    finally:
+        connections.close_all()
+        postgres_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+
+
+def measure(runs):
     call_command("migrate", verbosity=0)
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         case = services.create_case()
@@ -122,7 +168,9 @@ def main():
 
         other = case.couple.partner("b").answer_set.pk
         save_url = f"/plain-save/?row={other}"
+        merge_url = f"/plain-merge/?row={other}"
         assert client.post(save_url, plain_data).status_code == 302
+        assert client.post(merge_url, plain_data).status_code == 302
         for _ in range(20):  # warm up
             client.get(url)
             client.get("/plain/")
@@ -132,12 +180,23 @@ def main():
             "step POST": timed(lambda: client.post(url, step_data), runs),
             "plain POST": timed(lambda: client.post("/plain/", plain_data), runs),
             "plain+save POST": timed(lambda: client.post(save_url, plain_data), runs),
+            "plain+merge POST": timed(lambda: client.post(merge_url, plain_data), runs),
         }
-    print(f"Largest step ({STEP}: {len(QUESTIONS)} questions), {runs} runs each, milliseconds")
-    print(f"{'':16} {'median':>8} {'p95':>8}")
+    engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    print(
+        f"Largest step ({STEP}: {len(QUESTIONS)} questions), {runs} runs each, {engine}, "
+        f"load average {os.getloadavg()[0]:.2f}, milliseconds"
+    )
+    print(f"{'':17} {'median':>8} {'p95':>8}")
     for name, (median, p95) in results.items():
-        print(f"{name:16} {median:8.2f} {p95:8.2f}")
-    for step, plain in (("GET", "GET"), ("POST", "POST"), ("POST", "plain+save POST")):
+        print(f"{name:17} {median:8.2f} {p95:8.2f}")
+    comparisons = (
+        ("GET", "GET"),
+        ("POST", "POST"),
+        ("POST", "plain+save POST"),
+        ("POST", "plain+merge POST"),
+    )
+    for step, plain in comparisons:
         base = plain if plain.startswith("plain+") else f"plain {plain}"
         ratio = results[f"step {step}"][0] / results[base][0]
         verdict = "OK" if ratio <= 1.5 else "over the 1.5x target"
