@@ -181,6 +181,21 @@ class StepForm(forms.Form):
             values[question.id] = to_document_value(question, cleaned[question.id])
         return values
 
+    def hide_missing_answer_errors(self) -> list[str]:
+        """Coming back to a step saved unfinished: a question not answered yet is no error
+        until the partner presses a button again. Returns the ids of those questions; errors
+        about what was typed (a date in the wrong format, say) stay."""
+        missing = [
+            name
+            for name, errors in self.errors.as_data().items()
+            if name in self.fields
+            and errors
+            and all(error.message in (REQUIRED, MUST_TICK) for error in errors)
+        ]
+        for name in missing:
+            del self.errors[name]
+        return missing
+
     def answers(self) -> dict[str, Any]:
         """What this step contributes to the answers document (valid fields only).
 

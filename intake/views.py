@@ -281,7 +281,10 @@ class IntakeWizard(NamedUrlWizardView):
             return self.resume_redirect()
         self.storage.current_step = step
         form = self.get_form(step, data=self.stored_data(step))
-        return self.render(form)
+        unanswered: list[str] = []
+        if form.is_bound and step not in self.answer_set.completed_steps:
+            unanswered = form.hide_missing_answer_errors()
+        return self.render(form, unanswered=unanswered)
 
     def post(self, *args, **kwargs):
         step = kwargs.get("step")

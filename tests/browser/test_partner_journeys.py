@@ -122,6 +122,11 @@ def test_partner_b_stops_half_way_and_finds_everything_in_a_new_browser(new_page
     support.expect_step(again, STEP_IDS[HALF_WAY])  # where they stopped
     support.assert_step_shows(again, STEP_IDS[HALF_WAY], answers, only=TYPED_ON_THE_LAST_STEP)
     expect(again.locator('[name="mental_health-family_psychosis"]:checked')).to_have_count(0)
+    # What is left is marked, not shown as errors.
+    expect(again.locator("[data-step-unfinished]")).to_contain_text("not finished this step yet")
+    expect(again.locator("[data-error-summary]")).to_have_count(0)
+    family = again.locator('[data-question="family_psychosis"]')
+    expect(family.locator("[data-not-answered]")).to_have_text("Not answered yet")
     support.check_page(again, "step mental_health, resumed", "intake-resumed")
     for step_id in reversed(STEP_IDS[:HALF_WAY]):
         with again.expect_navigation():

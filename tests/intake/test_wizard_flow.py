@@ -24,6 +24,7 @@ from tests.intake.helpers import (
     step_url,
     steps_before,
     stored_answers,
+    summary_errors,
     visible_text,
 )
 from tests.intake.journey import complete_questionnaire
@@ -160,6 +161,55 @@ def test_back_keeps_an_invalid_value_as_typed(partner_a):
     values = form_values(page)
     assert values["relationship-relationship_years"] == ["about ten"]
     assert values["relationship-living_together"] == ["yes"]
+
+
+def test_coming_back_to_an_unfinished_step_marks_what_is_left_without_scolding(partner_a):
+    """Questions not answered yet are not errors until the partner presses a button again;
+    a value typed in the wrong form still says what is wrong."""
+    post_step(partner_a, "about", make_answers())
+    post_step(partner_a, "goals", make_answers())
+    page = partner_a.get(step_url(partner_a, "relationship"))
+    data = fill(
+        parse_form(html_of(page)),
+        {"relationship_years": "about ten", "living_together": True},
+        CURRENT.step("relationship").questions,
+    )
+    data["wizard_goto_step"] = "goals"
+    partner_a.post(step_url(partner_a, "relationship"), data)
+
+    page = partner_a.get(step_url(partner_a, "relationship"))
+    text = visible_text(page)
+    assert "You have not finished this step yet: 5 questions still need an answer" in text
+    not_yet = ["prior_couples_therapy", "csi_1", "csi_2", "csi_3", "csi_4"]
+    html = html_of(page)
+    for question_id in not_yet:
+        block = html.split(f'data-question="{question_id}"', 1)[1].split("data-question=", 1)[0]
+        assert "Not answered yet" in block, question_id
+        assert field_error(page, f"relationship-{question_id}") is None
+    assert text.count("Not answered yet") == 1 + len(not_yet)  # the notice names the marker
+    assert "Please answer this question" not in text
+    # The one thing typed wrong is still an error, in the summary and next to the field.
+    assert field_error(page, "relationship-relationship_years") == (
+        "Please enter a number, like 72.5."
+    )
+    assert [message for _, message in summary_errors(page)] == [
+        "How many years have you been together?: Please enter a number, like 72.5."
+    ]
+
+    # Pressing "Save and continue" without answering shows every missing answer as an error.
+    again = partner_a.post(step_url(partner_a, "relationship"), form_values(page))
+    assert again.status_code == 200
+    for question_id in not_yet:
+        assert field_error(again, f"relationship-{question_id}") == "Please answer this question."
+    assert "You have not finished this step yet" not in visible_text(again)
+
+
+def test_a_step_never_saved_shows_no_notice_and_no_errors(partner_a):
+    post_step(partner_a, "about", make_answers())
+    page = partner_a.get(step_url(partner_a, "goals"))
+    assert "not finished" not in visible_text(page)
+    assert "Not answered yet" not in visible_text(page)
+    assert summary_errors(page) == []
 
 
 # --- resuming ----------------------------------------------------------------------------------
