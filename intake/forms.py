@@ -332,7 +332,7 @@ def make_field(question: Question) -> forms.Field:
                 max_digits=6,
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
-                **_with_messages(common, invalid="Please enter a number, like 72.5."),
+                **_with_messages(common, invalid="Please enter a number in digits, for example 12 or 12.5."),
             )
         case QType.DATE:
             return DateField(not_future=question.not_future, **common)

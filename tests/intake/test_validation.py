@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime.datetime(2026, 6, 15, 19, 0, tzinfo=datetime.UTC)  # noon in Vancouver
 WHOLE_NUMBER = "Please enter a whole number."
-A_NUMBER = "Please enter a number, like 72.5."
+A_NUMBER = "Please enter a number in digits, for example 12 or 12.5."
 
 
 @pytest.fixture

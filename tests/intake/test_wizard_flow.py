@@ -190,10 +190,10 @@ def test_coming_back_to_an_unfinished_step_marks_what_is_left_without_scolding(p
     assert "Please answer this question" not in text
     # The one thing typed wrong is still an error, in the summary and next to the field.
     assert field_error(page, "relationship-relationship_years") == (
-        "Please enter a number, like 72.5."
+        "Please enter a number in digits, for example 12 or 12.5."
     )
     assert [message for _, message in summary_errors(page)] == [
-        "How many years have you been together?: Please enter a number, like 72.5."
+        "How many years have you been together?: Please enter a number in digits, for example 12 or 12.5."
     ]
 
     # Pressing "Save and continue" without answering shows every missing answer as an error.
