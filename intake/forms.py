@@ -26,6 +26,7 @@ TOO_LONG = "Please shorten this to %(limit_value)d characters or fewer (it has %
 YES_NO = (("yes", "Yes"), ("no", "No"))
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 MONTH_FORMAT = "Please give the month and year, like 2024-05."
+NUMBER_FORMAT = "Please enter a number in digits, for example 12 or 12.5."
 PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9 ().\-]{7,24}$",
     "Please enter a phone number using digits (spaces, dashes and a leading + are fine).",
@@ -332,7 +333,7 @@ def make_field(question: Question) -> forms.Field:
                 max_digits=6,
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
-                **_with_messages(common, invalid="Please enter a number in digits, for example 12 or 12.5."),
+                **_with_messages(common, invalid=NUMBER_FORMAT),
             )
         case QType.DATE:
             return DateField(not_future=question.not_future, **common)

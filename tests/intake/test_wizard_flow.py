@@ -193,7 +193,8 @@ def test_coming_back_to_an_unfinished_step_marks_what_is_left_without_scolding(p
         "Please enter a number in digits, for example 12 or 12.5."
     )
     assert [message for _, message in summary_errors(page)] == [
-        "How many years have you been together?: Please enter a number in digits, for example 12 or 12.5."
+        "How many years have you been together?: "
+        "Please enter a number in digits, for example 12 or 12.5."
     ]
 
     # Pressing "Save and continue" without answering shows every missing answer as an error.
