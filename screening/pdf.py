@@ -8,7 +8,9 @@ Speed (bench/pdf.py): the fonts are decoded from WOFF2 once per process, not onc
 each thread keeps one Fontconfig configuration instead of loading the system's fonts again for
 every document; and Python's cyclic garbage collector waits until the render is done (a render
 allocates millions of short-lived objects, and the full collections they trigger mid-render
-walk every object in the process again and again).
+walk every object in the process again and again); WeasyPrint's HTML user-agent stylesheet is
+replaced by a slim one with only the rules this template needs (summary_pdf_ua.css); and the
+render starts at the bottom of a large interpreter stack chunk (`_on_a_large_stack_chunk`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import io
 import mimetypes
 import os
 import threading
+from pathlib import Path
 from urllib.request import OpenerDirector
 
 from django.conf import settings
@@ -29,7 +32,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
 from fontTools.ttLib import woff2
-from weasyprint import HTML, URLFetcher
+from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
@@ -125,6 +129,46 @@ def _collector_paused():
             gc.collect(1)
 
 
+# WeasyPrint 70 asks the document for its user-agent stylesheets and counter styles through these
+# two methods; the summary replaces them with summary_pdf_ua.css, parsed once per process.
+_UA_COUNTER_STYLE = CounterStyle()
+_UA_STYLESHEET = CSS(
+    string=(Path(__file__).parent / "summary_pdf_ua.css").read_text(encoding="utf-8"),
+    counter_style=_UA_COUNTER_STYLE,
+)
+
+
+class SummaryHTML(HTML):
+    """An HTML document with the summary's slim user-agent stylesheet."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [_UA_STYLESHEET]
+
+    def _ua_counter_style(self):
+        return [_UA_COUNTER_STYLE.copy()]
+
+
+if not all(
+    callable(getattr(HTML, name, None)) for name in ("_ua_stylesheets", "_ua_counter_style")
+):
+    raise ImportError("this WeasyPrint has no _ua_stylesheets/_ua_counter_style: see pdf.py")
+
+
+def _on_a_large_stack_chunk(function, *args, **kwargs):
+    return function(*args, **kwargs)
+
+
+# CPython 3.12 keeps Python frames in 16 KiB stack chunks, maps a new chunk (mmap) when a call
+# does not fit in the current one and unmaps it as soon as that call returns
+# (python/cpython#142183: 3.13 and 3.14 got a fix, one spare chunk, in 2026-03). WeasyPrint's layout
+# recursion goes up and down across such a boundary about 10,000 times per render: an mmap, a
+# munmap and page faults each time, 7-8 % of a render. A frame this large gets a chunk of its
+# own of 2 MiB (the smallest power of two with room for it plus 8 KiB), and the render's frames
+# then fit in the ~1 MiB left after it, so they never cross a chunk boundary. The big frame's own
+# stack area is never written, so it costs address space, not memory.
+_on_a_large_stack_chunk.__code__ = _on_a_large_stack_chunk.__code__.replace(co_stacksize=132_000)
+
+
 def render_html(couple: Couple, *, draft: bool) -> str:
     data = case_summary.build(couple)
     return render_to_string(
@@ -145,10 +189,14 @@ def render_html(couple: Couple, *, draft: bool) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     with _collector_paused():
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-        return document.write_pdf(
-            pdf_variant="pdf/ua-1", custom_metadata=True, font_config=font_config()
-        )
+        return _on_a_large_stack_chunk(_write_pdf, html)
+
+
+def _write_pdf(html: str) -> bytes:
+    document = SummaryHTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf(
+        pdf_variant="pdf/ua-1", custom_metadata=True, font_config=font_config()
+    )
 
 
 def render_pdf(couple: Couple, *, draft: bool) -> bytes:
