@@ -158,14 +158,14 @@ def _on_a_large_stack_chunk(function, *args, **kwargs):
     return function(*args, **kwargs)
 
 
-# CPython 3.12 keeps Python frames in 16 KiB stack chunks, maps a new chunk (mmap) when a call
-# does not fit in the current one and unmaps it as soon as that call returns
-# (python/cpython#142183: 3.13 and 3.14 got a fix, one spare chunk, in 2026-03). WeasyPrint's layout
+# CPython 3.12 keeps Python frames in 16 KiB stack chunks: it maps a new chunk (mmap) when a call
+# does not fit in the current one and unmaps it as soon as that call returns (python/cpython#142183;
+# a fix that keeps a spare chunk was merged in 2026-03, with a 3.13 backport). WeasyPrint's layout
 # recursion goes up and down across such a boundary about 10,000 times per render: an mmap, a
-# munmap and page faults each time, 7-8 % of a render. A frame this large gets a chunk of its
-# own of 2 MiB (the smallest power of two with room for it plus 8 KiB), and the render's frames
-# then fit in the ~1 MiB left after it, so they never cross a chunk boundary. The big frame's own
-# stack area is never written, so it costs address space, not memory.
+# munmap and page faults each time, 7-8 % of a render (bench/README.md, PDF). A frame this large
+# gets a chunk of its own of 2 MiB (the smallest power of two with room for it plus 8 KiB), and
+# the render's frames fit in the ~1 MiB left after it, so they never cross a chunk boundary. The
+# big frame's own stack area is never written, so it costs address space, not memory.
 _on_a_large_stack_chunk.__code__ = _on_a_large_stack_chunk.__code__.replace(co_stacksize=132_000)
 
 
