@@ -29,6 +29,7 @@ from .questionnaire.display import display_value
 from .questionnaire.schema import QType, Questionnaire
 
 SESSION_PARTNER = "intake_partner"
+SESSION_LINK = "intake_link"  # which issue of the partner's link opened the session
 SESSION_PENDING = "intake_pending_post"
 SESSION_CRISIS = "intake_show_crisis"
 REVIEW_STEP = "review"
@@ -49,10 +50,29 @@ def _neutral(request, status=404, template="intake/link_invalid.html"):
     return render(request, template, status=status)
 
 
+def _link_fingerprint(partner: Partner) -> str:
+    return (partner.token_hash or "")[:16]
+
+
+def _session_holds(request, partner: Partner) -> bool:
+    """The session was opened with the partner's current link, and that link still works.
+
+    A link that is revoked or reissued (say, because the other partner got hold of it) ends
+    every session it opened, at once: the browser that used it sees the neutral page.
+    """
+    return partner.link_state == "active" and request.session.get(
+        SESSION_LINK
+    ) == _link_fingerprint(partner)
+
+
 def session_partner(request, public_id: str) -> Partner | None:
     if not public_id or request.session.get(SESSION_PARTNER) != public_id:
         return None
-    return Partner.objects.select_related("couple").filter(public_id=public_id).first()
+    partner = Partner.objects.select_related("couple").filter(public_id=public_id).first()
+    if partner is None or not _session_holds(request, partner):
+        request.session.flush()
+        return None
+    return partner
 
 
 @never_cache
@@ -74,6 +94,7 @@ def open_link(request, token: str):
     request.session.cycle_key()
     request.session.pop(SESSION_PENDING, None)
     request.session[SESSION_PARTNER] = partner.public_id
+    request.session[SESSION_LINK] = _link_fingerprint(partner)
     request.session.set_expiry(settings.PARTNER_SESSION_SECONDS)
     services.open_link(partner)
     if pending and pending.get("public_id") == partner.public_id and not partner.is_submitted:
@@ -221,6 +242,9 @@ class IntakeWizard(NamedUrlWizardView):
                 }
             return render(request, "intake/session_ended.html", status=403)
         partner = answer_set.partner
+        if not _session_holds(request, partner):
+            request.session.flush()  # the link was revoked or reissued: nothing is kept
+            return _neutral(request)
         if partner.is_submitted:
             return redirect("intake:submitted", public_id=public_id)
         self.partner = partner

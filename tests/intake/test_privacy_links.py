@@ -226,6 +226,38 @@ def test_revoked_and_reissued_links(new_case):
     assert open_link(Client(), new_case.links["b"]).status_code == 200
 
 
+@pytest.mark.parametrize("action", ["revoke", "reissue"])
+def test_revoking_or_reissuing_a_link_ends_the_sessions_it_opened(new_case, action):
+    """The link leaked (say, the other partner has it) and was already opened: from the moment
+    it is revoked or reissued, that browser sees nothing more and can change nothing."""
+    partner = new_case.couple.partner("a")
+    holder = client_for(new_case.links["a"], partner)  # whoever opened the leaked link
+    seed_steps(partner, make_answers(preferred_name=SECRET_NAME), steps_before("safety"))
+    assert SECRET_NAME in html_of(holder.get(step_url(holder, "about")))
+
+    new_link = services.reissue_link(partner) if action == "reissue" else None
+    if action == "revoke":
+        services.revoke_link(partner)
+    before = stored_answers(partner)
+    first = holder.get(step_url(holder, "safety"))
+    assert first.status_code == 404
+    assert LINK_DOES_NOT_WORK in visible_text(first)
+    for step_id in ("about", "safety", "review"):  # the session is gone too
+        page = holder.get(step_url(holder, step_id))
+        assert page.status_code == 403
+        assert SECRET_NAME not in html_of(page)
+    posted = holder.post(step_url(holder, "about"), {"about-preferred_name": "Changed"})
+    assert posted.status_code in (403, 404)
+    assert SECRET_NAME not in html_of(posted)
+    assert holder.get(f"/intake/{partner.public_id}/submitted/").status_code in (403, 404)
+    assert stored_answers(partner) == before
+    # The partner with the new link carries on, with everything they gave.
+    if new_link:
+        landing = open_link(Client(), new_link)
+        assert landing.redirect_chain[-1][0] == step_url(partner, "safety")
+        assert holder.get(step_url(holder, "about")).status_code == 403
+
+
 @override_settings(INVITATION_TTL_DAYS=1)
 def test_wrong_expired_and_revoked_links_give_the_same_page():
     start = datetime.datetime(2026, 4, 1, 12, 0, tzinfo=datetime.UTC)
