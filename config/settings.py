@@ -225,6 +225,8 @@ if env("EMAIL_HOST"):
                 "username": env("EMAIL_HOST_USER", ""),
                 "password": env("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
+                # seconds: a mail server that hangs never holds a worker (or a page) for long
+                "timeout": env_int("EMAIL_TIMEOUT", 20),
             },
         }
     }

@@ -204,7 +204,7 @@ class Flag(models.Model):
 
 
 class UrgentAlert(models.Model):
-    """The clinic was told at once of an urgent answer. One per partner, rule and answer."""
+    """An urgent answer the clinic is told of at once. One per partner, rule and answer."""
 
     partner = models.ForeignKey(
         "intake.Partner", on_delete=models.CASCADE, related_name="urgent_alerts"
@@ -213,6 +213,9 @@ class UrgentAlert(models.Model):
     key = models.CharField(max_length=64, help_text="the flag's key: rule, partner, evidence")
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the clinic's e-mail about it went out; empty until then (the worker sends it, and
+    # tries again at the partner's next save of a safety step or at submission if it failed).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

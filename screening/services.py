@@ -206,6 +206,7 @@ def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]
         params = Parameters()
     on_date = couple.appointment_date or timezone.localdate()
     new_alerts = []
+    untold = False
     for flag in engine.urgent_partner_flags(answers, partner.label, on_date, params):
         data = flag.as_dict()
         alert, created = UrgentAlert.objects.get_or_create(
@@ -215,8 +216,14 @@ def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]
         )
         if created:
             new_alerts.append(alert)
-    if new_alerts:
-        transaction.on_commit(lambda: notify_urgent(couple))
+        untold = untold or alert.notified_at is None
+    if untold:
+        # The e-mail goes out from the worker: a slow or failing mail server never holds up,
+        # or breaks, the page of a partner who has just said they are not safe. An e-mail that
+        # failed is tried again here, at the next save of a safety step or at submission.
+        from .tasks import notify_urgent as notify_task
+
+        transaction.on_commit(lambda: notify_task.enqueue(couple.pk))
     return new_alerts
 
 
@@ -230,16 +237,29 @@ def urgent_steps(questionnaire_version: str) -> frozenset[str]:
     )
 
 
-def notify_urgent(couple: Couple) -> None:
-    """An e-mail with no clinical content and no names: a case needs urgent review, a link."""
-    recipients = settings.URGENT_ALERT_EMAILS
-    if not recipients:
-        log.warning("Case %s needs urgent review, but URGENT_ALERT_EMAILS is empty", couple)
-        return
-    link = settings.SITE_URL.rstrip("/") + reverse("screening:case", args=[couple.reference])
-    send_mail(
-        subject="A case needs urgent review",
-        message=render_to_string("screening/email/urgent.txt", {"link": link}),
-        from_email=None,
-        recipient_list=recipients,
-    )
+def notify_urgent(couple: Couple) -> bool:
+    """Tell the clinic of the case's urgent answers not told yet, by an e-mail with no clinical
+    content and no names: a case needs urgent review, and a link. Run by the worker
+    (`screening.tasks.notify_urgent`). Returns whether an e-mail went out; raises if sending
+    failed, and the alerts then stay untold, to be tried again."""
+    with transaction.atomic():
+        untold = list(
+            UrgentAlert.objects.select_for_update()
+            .filter(partner__couple=couple, notified_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not untold:
+            return False  # told already (another worker, or an earlier try)
+        recipients = settings.URGENT_ALERT_EMAILS
+        if not recipients:
+            log.warning("Case %s needs urgent review, but URGENT_ALERT_EMAILS is empty", couple)
+            return False
+        link = settings.SITE_URL.rstrip("/") + reverse("screening:case", args=[couple.reference])
+        send_mail(
+            subject="A case needs urgent review",
+            message=render_to_string("screening/email/urgent.txt", {"link": link}),
+            from_email=None,
+            recipient_list=recipients,
+        )
+        UrgentAlert.objects.filter(pk__in=untold).update(notified_at=timezone.now())
+    return True

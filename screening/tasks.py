@@ -7,6 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.tasks import task
 
+from intake.models import Couple
+
+from . import services
 from .models import AuditEntry, SignOff, SummaryPDF, record
 from .pdf import render_pdf
 
@@ -46,3 +49,11 @@ def generate_summary(sign_off_id: int) -> int | None:
             return SummaryPDF.objects.get(sign_off=sign_off).version
         record(None, AuditEntry.Action.PDF_GENERATED, couple, version=version, sha256=digest)
     return version
+
+
+@task()
+def notify_urgent(couple_id: int) -> bool:
+    """E-mail the clinic that a case has urgent answers not told yet (see
+    `services.notify_urgent`); a failure leaves them untold, and the next save of a safety
+    step or the submission tries again."""
+    return services.notify_urgent(Couple.objects.get(pk=couple_id))

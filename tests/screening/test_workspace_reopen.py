@@ -14,7 +14,7 @@ from django.utils import timezone
 from intake.demo import demo_document
 from intake.models import Partner
 from screening import review
-from screening.models import AuditEntry, Disposition, SignOff
+from screening.models import AuditEntry, Disposition, SignOff, UrgentAlert
 from tests.intake.helpers import client_for, link_path, post_step, step_url, visible_text
 from tests.screening import personas as p
 
@@ -151,6 +151,9 @@ def test_resubmission_screens_again_flags_that_still_hold_keep_their_disposition
         (d.rule, d.partner): d.key for d in Disposition.objects.all()
     }  # SI-2, CV-4, LG-1 (a); VOL-1, CV-2, SU-2, RX-2 (b)
     assert len(kept) == 7
+    # The clinic was told of the urgent answers when they came in (the fixture's import ran
+    # without a commit, so its e-mail was never sent: mark it sent).
+    UrgentAlert.objects.update(notified_at=timezone.now())
     reopen(clinician, couple, reason="Partner A remembered a heart attack.")
 
     # partner A opens their link, changes three answers and submits again

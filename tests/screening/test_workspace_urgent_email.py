@@ -106,6 +106,56 @@ def test_submitting_the_same_urgent_answer_sends_no_second_e_mail(partner_a, new
     assert f"{new_case.couple.reference} Urgent: act today" in queue
 
 
+class MailServerDown(Exception):
+    pass
+
+
+@override_settings(URGENT_ALERT_EMAILS=ON_CALL)
+def test_a_mail_server_that_fails_never_breaks_the_partners_page_and_is_tried_again(
+    partner_a, new_case, monkeypatch
+):
+    """The partner who has just said they are not safe gets their next page whatever the mail
+    server does; the e-mail goes out at the next save of a safety step (or at submission)."""
+    answers = _at_safety(partner_a, unsafe_now=True)
+    mail.outbox.clear()
+
+    def refuse(self, messages):
+        raise MailServerDown("connection refused")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    response = _save_safety(partner_a, answers)
+    assert response["Location"].endswith("/practical/")
+    assert mail.outbox == []
+    alert = UrgentAlert.objects.get()
+    assert alert.rule == "IPV-1" and alert.notified_at is None  # not told yet: kept
+
+    monkeypatch.undo()  # the mail server is back
+    _save_safety(partner_a, answers)  # the partner saves the safety step again
+    assert len(mail.outbox) == 1
+    _assert_neutral(mail.outbox[0], new_case)
+    assert UrgentAlert.objects.get().notified_at is not None
+    _save_safety(partner_a, answers)
+    assert len(mail.outbox) == 1  # told once
+
+
+@override_settings(URGENT_ALERT_EMAILS=ON_CALL)
+def test_an_e_mail_that_failed_goes_out_at_submission(partner_a, new_case, monkeypatch):
+    answers = _at_safety(partner_a, si_intent=True, si_thoughts=True, si_wish_dead=True)
+    mail.outbox.clear()
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        lambda self, messages: (_ for _ in ()).throw(MailServerDown("timed out")),
+    )
+    _save_safety(partner_a, answers)
+    monkeypatch.undo()
+    with p.committed():
+        assert post_step(partner_a, "practical", answers).status_code == 302
+        response = post_step(partner_a, "review", answers)
+    assert response["Location"].endswith("/submitted/")
+    assert len(mail.outbox) == 1
+    assert UrgentAlert.objects.get().notified_at is not None
+
+
 @override_settings(URGENT_ALERT_EMAILS=ON_CALL)
 def test_answers_that_are_not_urgent_send_nothing(partner_a):
     answers = _at_safety(partner_a, si_wish_dead=True)  # a review flag, not urgent
