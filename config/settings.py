@@ -114,6 +114,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account, and the address
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"  # the proxy's forwarded address, if trusted
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"

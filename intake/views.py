@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from formtools.wizard.views import NamedUrlWizardView
 
+from config.client_ip import client_ip
+
 from . import services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
@@ -35,15 +37,6 @@ SESSION_CRISIS = "intake_show_crisis"
 REVIEW_STEP = "review"
 PAGE_KEY = "intake_page"  # a hidden field: which partner's page a POST was made on
 PAGE_KEY_SALT = "intake.views.page-key"
-
-
-def _client_ip(request) -> str:
-    """The client's address; behind a trusted reverse proxy, the address it forwarded."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def _neutral(request, status=404, template="intake/link_invalid.html"):
@@ -79,7 +72,7 @@ def session_partner(request, public_id: str) -> Partner | None:
 @require_http_methods(["GET", "HEAD"])
 def open_link(request, token: str):
     """A private link: check it, start the partner's session, drop the token from the URL."""
-    key = f"intake-link-failures:{_client_ip(request)}"
+    key = f"intake-link-failures:{client_ip(request)}"
     failures = cache.get(key, 0)
     if failures >= settings.LINK_GUESS_LIMIT:
         return _neutral(request, status=429, template="intake/link_limited.html")

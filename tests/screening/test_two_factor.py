@@ -116,6 +116,27 @@ def test_the_account_locks_after_repeated_failures_even_for_the_right_password(s
     assert not locked.wsgi_request.user.is_authenticated
 
 
+def test_behind_a_trusted_proxy_a_lockout_is_per_forwarded_address(settings):
+    """Behind the clinic's reverse proxy every request comes from the proxy's address: without
+    TRUST_X_FORWARDED_FOR, one person's wrong passwords would lock out every clinician."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUST_X_FORWARDED_FOR = True
+    guesser = make_clinician("dr.guess")
+    colleague = make_clinician("dr.okafor")
+    from_guesser = Client(HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="127.0.0.1")
+    for _ in range(3):
+        page = password_step(from_guesser, guesser.username, "wrong-password")
+    assert page.status_code == 429
+    # The colleague, at another address, signs in through the same proxy.
+    from_colleague = Client(HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="127.0.0.1")
+    page = password_step(from_colleague, colleague.username)
+    assert page.status_code == 200
+    assert page.redirect_chain[-1][0].startswith("/accounts/two-factor/")
+    # A made-up X-Forwarded-For in front of the proxy's own entry changes nothing.
+    spoofed = Client(HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5", REMOTE_ADDR="127.0.0.1")
+    assert password_step(spoofed, colleague.username).status_code == 429
+
+
 def test_an_administrator_resets_the_second_factor_in_the_admin():
     user = make_clinician()
     TOTPDevice.objects.create(user=user, name="lost phone", confirmed=True)
