@@ -281,7 +281,7 @@ class IntakeWizard(NamedUrlWizardView):
     def _more_rows(self) -> int:
         """How many times "Save and add more rows" was pressed (from ?more=N, capped)."""
         more = self.request.GET.get("more", "")
-        return min(int(more), 10) if more.isdigit() else 0
+        return min(int(more), 10) if more.isascii() and more.isdigit() else 0  # not "²"
 
     def get_form_kwargs(self, step=None):
         return {"more_rows": self._more_rows()}
