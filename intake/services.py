@@ -181,9 +181,13 @@ def reopen(partner: Partner) -> Partner:
         # answers that came in by import: the wizard starts from them
         answer_set.answers = dict(latest.answers)
         answer_set.save(update_fields=["answers", "updated_at"])
-    # The review step must be confirmed again before a new submission.
-    answer_set.completed_steps = [s for s in answer_set.completed_steps if s != "review"]
-    answer_set.save(update_fields=["completed_steps", "updated_at"])
+    # The review step must be confirmed again before a new submission: its box starts unticked.
+    review = QUESTIONNAIRES[answer_set.questionnaire_version].step("review")
+    answer_set.completed_steps = [s for s in answer_set.completed_steps if s != review.id]
+    (answer_set.wizard_state.get("step_data") or {}).pop(review.id, None)
+    for question in review.questions:
+        answer_set.answers.pop(question.id, None)
+    answer_set.save(update_fields=["completed_steps", "wizard_state", "answers", "updated_at"])
     return partner
 
 

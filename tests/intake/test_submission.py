@@ -121,6 +121,11 @@ def test_a_clinician_reopens_and_the_partner_resubmits_as_submission_2(partner_a
     landing = partner_a.get(f"/intake/{partner_a.partner.public_id}/", follow=True)
     assert landing.redirect_chain[-1][0] == step_url(partner_a, "review")
     assert "First name" in visible_text(landing)
+    # They certify again: the box is not ticked, and submitting without it is refused.
+    assert "review-certify_accurate" not in form_values(landing)
+    refused = partner_a.post(step_url(partner_a, "review"), form_values(landing))
+    assert refused.status_code == 200
+    assert Submission.objects.filter(partner=partner_a.partner).count() == 1
     values = form_values(partner_a.get(step_url(partner_a, "about")))
     assert values["about-preferred_name"] == ["First name"]
     changed = {**answers, "preferred_name": "Second name", "date_of_birth": "1990-01-31"}
