@@ -14,7 +14,7 @@ from intake.models import Couple
 from . import pdf, queries, review, summary
 from .access import clinician_required, get_couple_for_clinician
 from .forms import NewCaseForm, QueueFilterForm
-from .models import AuditEntry, Disposition, record
+from .models import AuditEntry, Disposition, SummaryPDF, record
 from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
@@ -94,9 +94,16 @@ def case_detail(request, reference):
             "couple": couple,
             "new_links": links,
             "outcomes": Disposition.Outcome.choices,
-            "summaries": couple.summaries.all(),
+            "summaries": couple.summaries.select_related("sign_off"),
+            "summary_pending": _summary_pending(couple),
         },
     )
+
+
+def _summary_pending(couple) -> bool:
+    """Signed off, and the worker has not stored that sign-off's summary yet."""
+    sign_off = review.sign_off_in_force(couple)
+    return sign_off is not None and not SummaryPDF.objects.filter(sign_off=sign_off).exists()
 
 
 @require_POST
@@ -226,15 +233,29 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @clinician_required
 def summary_download(request, reference, version=None):
-    """A stored summary (the latest, or a given version): the bytes stored at sign-off."""
+    """A stored summary: the bytes stored at sign-off. Without a version, the summary of the
+    sign-off in force; a case reopened since has none (its earlier versions are out of date,
+    and are reached only by their version number, from the case page, which says so)."""
     couple = get_couple_for_clinician(request, reference)
-    summaries = couple.summaries.all()
-    stored = (summaries.filter(version=version) if version else summaries).first()
-    if stored is None:
-        if version or review.sign_off_in_force(couple) is None:
+    if version:
+        stored = couple.summaries.filter(version=version).first()
+        if stored is None:
             raise Http404
-        messages.info(request, "The summary is being prepared. Try again in a moment.")
-        return redirect("screening:case", reference=reference)
+    else:
+        sign_off = review.sign_off_in_force(couple)
+        if sign_off is None:
+            if not couple.summaries.exists():
+                raise Http404
+            messages.info(
+                request,
+                "The case was reopened after its last summary, which is out of date. A new "
+                "summary is made when the case is signed off again.",
+            )
+            return redirect("screening:case", reference=reference)
+        stored = SummaryPDF.objects.filter(sign_off=sign_off).first()
+        if stored is None:
+            messages.info(request, "The summary is being prepared. Try again in a moment.")
+            return redirect("screening:case", reference=reference)
     with stored.file.open("rb") as handle:
         content = handle.read()
     record(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import signal
 from io import StringIO
 
@@ -24,6 +25,7 @@ from screening import review, tasks
 from screening.models import AuditEntry, SummaryPDF
 from screening.tasks import generate_summary
 from tests.auth import sign_in
+from tests.screening.personas import text_of as text
 
 from .pdf_support import (
     clinician_user,
@@ -110,7 +112,23 @@ def test_a_new_sign_off_after_reopening_makes_version_2_and_keeps_version_1(
         reverse("screening:reopen_case", args=[ready_case.reference]),
         {"reason": "The prescriber asked about the blood pressure."},
     )
+    # Reopened: version 1 is out of date, and "the summary" is no longer it.
+    case_page = clinician.get(reverse("screening:case", args=[ready_case.reference]))
+    assert re.search(r"Version 1 \([^)]*\): out of date ?, the case was reopened", text(case_page))
+    refused = download(clinician, ready_case)
+    assert refused.status_code == 302
+    after = clinician.get(refused["Location"])
+    assert "reopened after its last summary, which is out of date" in text(after)
+
+    sign_off_in_view(clinician, ready_case, "Second sign-off.")  # the worker has not run yet
+    case_page = text(clinician.get(reverse("screening:case", args=[ready_case.reference])))
+    assert "Version 2: being prepared…" in case_page
+    assert "Version 1" in case_page
+    assert not re.search(r"Version 1 \([^)]*\): current", case_page)
+    pending = download(clinician, ready_case)
+    assert "being prepared" in text(clinician.get(pending["Location"]))
     with django_capture_on_commit_callbacks(execute=True):
+        review.reopen_case(ready_case, clinician.user, "One more question for partner B.")
         sign_off_in_view(clinician, ready_case, "Second sign-off.")
 
     v1, v2 = (SummaryPDF.objects.get(couple=ready_case, version=n) for n in (1, 2))
@@ -119,6 +137,8 @@ def test_a_new_sign_off_after_reopening_makes_version_2_and_keeps_version_1(
 
     latest = download(clinician, ready_case).content
     assert hashlib.sha256(latest).hexdigest() == v2.sha256
+    case_page = text(clinician.get(reverse("screening:case", args=[ready_case.reference])))
+    assert re.search(r"Version 2 \([^)]*\): current", case_page)
     assert "Second sign-off." in flat(pages_text(latest, first=1)[0])
 
     again = download(clinician, ready_case, version=1)
