@@ -255,20 +255,31 @@ def _discordance(questionnaire, partners: list[PartnerSummary], screening):
         return []
     a, b = (p.answers for p in partners)
     goal = questionnaire.question("goal_areas")
-    shared = sorted(set(a.get("goal_areas") or []) & set(b.get("goal_areas") or []))
+    goals_a, goals_b = a.get("goal_areas"), b.get("goal_areas")
+    shared = sorted(set(goals_a or []) & set(goals_b or []))
     intent = questionnaire.question("relationship_intent")
+    intent_a, intent_b = a.get("relationship_intent"), b.get("relationship_intent")
+    # A comparison is made only when both partners answered: a missing answer is no difference.
     rows = [
         (
             "Goal areas",
-            display_value(goal, a.get("goal_areas")) or MISSING,
-            display_value(goal, b.get("goal_areas")) or MISSING,
-            ("Shared: " + display_value(goal, shared)) if shared else "Nothing shared",
+            display_value(goal, goals_a) or MISSING,
+            display_value(goal, goals_b) or MISSING,
+            ""
+            if is_missing(goals_a) or is_missing(goals_b)
+            else ("Shared: " + display_value(goal, shared))
+            if shared
+            else "Nothing shared",
         ),
         (
             "Relationship intent",
-            display_value(intent, a.get("relationship_intent")) or MISSING,
-            display_value(intent, b.get("relationship_intent")) or MISSING,
-            "Same" if a.get("relationship_intent") == b.get("relationship_intent") else "Differs",
+            display_value(intent, intent_a) or MISSING,
+            display_value(intent, intent_b) or MISSING,
+            ""
+            if is_missing(intent_a) or is_missing(intent_b)
+            else "Same"
+            if intent_a == intent_b
+            else "Differs",
         ),
     ]
     ra, rb = a.get("readiness"), b.get("readiness")

@@ -260,6 +260,8 @@ def test_missing_answers_are_shown_as_missing(people):
     data = copy.deepcopy(demo_document())
     for key in ("readiness", "goal_areas", "email"):
         del data["partners"]["b"][key]
+    for label in ("a", "b"):
+        del data["partners"][label]["relationship_intent"]
     case = p.imported_case(data)
     page = case_page(people, case.couple)
     assert answer_row(page, "readiness")[1:] == ["8", "missing"]
@@ -273,8 +275,9 @@ def test_missing_answers_are_shown_as_missing(people):
         "Goal areas",
         "Talking and listening to each other; Trust",
         "missing",
-        "Nothing shared",
+        "",  # no comparison with a missing answer: not "nothing shared"
     ]
+    assert discordance[2] == ["Relationship intent", "missing", "missing", ""]  # not "Same"
     assert discordance[3] == ["Readiness (0–10)", "8", "missing", ""]
 
 
@@ -322,8 +325,8 @@ def test_the_discordance_table_while_one_partner_has_not_started(people):
     case = p.imported_case(p.document(a=demo_document()["partners"]["a"]))
     rows = p.table_rows(p.section_html(case_page(people, case.couple), "disc-heading"))
     assert rows[1:] == [
-        ["Goal areas", "Talking and listening to each other; Trust", "missing", "Nothing shared"],
-        ["Relationship intent", "I want us to stay together", "missing", "Differs"],
+        ["Goal areas", "Talking and listening to each other; Trust", "missing", ""],
+        ["Relationship intent", "I want us to stay together", "missing", ""],
         ["Readiness (0–10)", "8", "missing", ""],
         ["CSI-4 total (0–21)", "13", "missing", ""],
     ]
