@@ -214,11 +214,28 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
     DocumentError naming the partner and the question, and leaves nothing behind.
     """
     from .forms import step_form_class
-    from .questionnaire.document import parse_document
+    from .questionnaire.document import DocumentError, parse_document
 
     document = parse_document(data)
     questionnaire = QUESTIONNAIRES[document["questionnaire_version"]]
     appointment = document.get("appointment_date")
+    # The same checks as the questionnaire's pages (a date of birth in the future, an e-mail
+    # address that is not one, a text too long...), except that an unanswered question is
+    # allowed; and which steps are complete.
+    completed: dict[str, list[str]] = {}
+    for label, answers in document["partners"].items():
+        completed[label] = []
+        for step in questionnaire.steps:
+            form_class = step_form_class(step, questionnaire.version)
+            form = form_class(data=form_class.data_from_answers(answers, step.id), prefix=step.id)
+            if form.is_valid():
+                completed[label].append(step.id)
+                continue
+            form.hide_missing_answer_errors()
+            for field, errors in form.errors.items():
+                if field == "__all__" or not errors:
+                    continue
+                raise DocumentError(errors[0], partner=label, question=field.split("__")[0])
     with transaction.atomic():
         case = create_case(
             appointment_date=datetime.date.fromisoformat(appointment) if appointment else None,
@@ -230,13 +247,7 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
                 continue
             answer_set = partner.answer_set
             answer_set.answers = answers
-            answer_set.completed_steps = [
-                step.id
-                for step in questionnaire.steps
-                if step_form_class(step, questionnaire.version)(
-                    data=step_form_class(step).data_from_answers(answers, step.id), prefix=step.id
-                ).is_valid()
-            ]
+            answer_set.completed_steps = completed[partner.label]
             answer_set.save(update_fields=["answers", "completed_steps", "updated_at"])
             Partner.objects.filter(pk=partner.pk).update(
                 steps_completed=len(answer_set.completed_steps)

@@ -10,6 +10,7 @@ and answers to questions that were not asked are errors naming the partner and t
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from typing import Any
 
@@ -79,7 +80,7 @@ def check_value(question: Question, value: Any) -> str | None:
             if question.max is not None and value > question.max:
                 return f"must be at most {question.max}"
         case QType.DECIMAL:
-            if not _is_number(value):
+            if not _is_number(value) or not math.isfinite(value):
                 return "must be a number"
             if question.min is not None and value < question.min:
                 return f"must be at least {question.min}"
@@ -96,6 +97,8 @@ def check_value(question: Question, value: Any) -> str | None:
                 return "must be text"
             if len(value) > question.text_max_length:
                 return f"must be at most {question.text_max_length} characters"
+            if "\x00" in value:
+                return "must not contain NUL characters"
         case QType.MEDS:
             if not isinstance(value, list):
                 return "must be a list of {name, dose, frequency}"
@@ -106,6 +109,8 @@ def check_value(question: Question, value: Any) -> str | None:
                     return "each medicine needs a name"
                 if any(not isinstance(row.get(k, ""), str) for k in MED_KEYS):
                     return "name, dose and frequency must be text"
+                if any("\x00" in row.get(k, "") for k in MED_KEYS):
+                    return "name, dose and frequency must not contain NUL characters"
     return None
 
 

@@ -185,6 +185,53 @@ def test_a_bad_document_is_refused_naming_partner_and_question(
     assert after == before
 
 
+# Values the questionnaire's own pages refuse are refused by an import too, with the same words.
+REFUSED_LIKE_THE_PAGES = [
+    ("future-birth-date", _bad("b", date_of_birth="2090-01-01"), "b", "date_of_birth", "future"),
+    ("not-an-e-mail", _bad("b", email="not an email"), "b", "email", "e-mail address like"),
+    ("not-a-phone", _bad("a", phone="call me maybe"), "a", "phone", "phone number"),
+    (
+        "long-medicine-name",
+        _bad("a", medications=[{"name": "x" * 121, "dose": "", "frequency": ""}]),
+        "a",
+        "medications",
+        "120 characters",
+    ),
+    ("not-a-number", _bad("a", weight_kg=float("nan")), "a", "weight_kg", "must be a number"),
+    ("nul-character", _bad("b", goals_self="Feel\x00 better"), "b", "goals_self", "NUL"),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "partner", "question", "words"),
+    [case[1:] for case in REFUSED_LIKE_THE_PAGES],
+    ids=[case[0] for case in REFUSED_LIKE_THE_PAGES],
+)
+def test_values_the_pages_refuse_are_refused_on_import(
+    tmp_path, document, partner, question, words
+):
+    with pytest.raises(CommandError) as refused:
+        _import(tmp_path, document)
+    message = str(refused.value)
+    assert f"partner {partner}" in message and f"question {question}" in message
+    assert words in message
+    assert not Couple.objects.exists()
+
+
+def test_an_import_may_leave_questions_unanswered(tmp_path):
+    """Unlike the pages, an import may leave questions out: the partner counts as submitted
+    with what is there, and the steps left incomplete are not marked complete."""
+    document = copy.deepcopy(demo_document())
+    for question_id in ("readiness", "goal_areas", "phq9_3"):
+        del document["partners"]["b"][question_id]
+    reference = _import(tmp_path, document).split()[-1]
+    partner = Couple.objects.get(reference=reference).partner("b")
+    assert partner.is_submitted
+    assert "goals" not in partner.answer_set.completed_steps
+    assert "mood" not in partner.answer_set.completed_steps
+    assert "about" in partner.answer_set.completed_steps
+
+
 @pytest.mark.parametrize(
     ("document", "words"),
     [
