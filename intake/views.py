@@ -220,11 +220,12 @@ class IntakeWizard(NamedUrlWizardView):
             except AnswerSet.DoesNotExist:
                 answer_set = None
         if answer_set is None:
-            if (
+            kept = (
                 request.method == "POST"
-                and kwargs.get("step")
+                and kwargs.get("step") not in (None, REVIEW_STEP)
                 and _posted_from_page_of(request, public_id)
-            ):
+            )
+            if kept:
                 # Keep what was typed; it is saved when this partner's link is opened again.
                 request.session[SESSION_PENDING] = {
                     "public_id": public_id,
@@ -233,7 +234,7 @@ class IntakeWizard(NamedUrlWizardView):
                         (k, v) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"
                     ),
                 }
-            return render(request, "intake/session_ended.html", status=403)
+            return render(request, "intake/session_ended.html", {"kept": kept}, status=403)
         partner = answer_set.partner
         if not _session_holds(request, partner):
             request.session.flush()  # the link was revoked or reissued: nothing is kept

@@ -101,6 +101,9 @@ def test_the_neutral_pages_say_only_to_open_the_link_again(partner_a, partner_b)
     response = partner_a.get(step_url(partner_b, "about"))
     assert response.status_code == 403
     assert "Please open your link again" in visible_text(response)
+    assert "will be saved" not in visible_text(response)  # nothing was sent: no promise
+    made_up = partner_a.post(step_url(partner_b, "about"), {"about-preferred_name": "X"})
+    assert "will be saved" not in visible_text(made_up)  # not from B's page: not kept
     response = partner_a.get(f"/intake/{partner_b.partner.public_id}/submitted/")
     assert response.status_code == 404
     assert LINK_DOES_NOT_WORK in visible_text(response)

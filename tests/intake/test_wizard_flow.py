@@ -267,6 +267,7 @@ def test_a_post_after_the_session_ended_is_saved_when_the_link_is_opened_again()
         assert response.status_code == 403
         text = visible_text(response)
         assert "Please open your link again" in text
+        assert "what you just sent will be saved when you open your link" in text
         assert "Laugh together again" not in text
         assert "goals_self" not in stored_answers(browser.partner)
 

@@ -269,6 +269,12 @@ def test_the_command_refuses_an_unknown_case(db, tmp_path):
         call_command("summary_pdf", "TND-NOPE00", "-o", str(tmp_path / "x.pdf"))
 
 
+def test_the_command_says_when_it_cannot_write_the_file(new_case, tmp_path):
+    missing = tmp_path / "no-such-folder" / "x.pdf"
+    with pytest.raises(CommandError, match=r"Cannot write .*x\.pdf: No such file or directory"):
+        call_command("summary_pdf", new_case.couple.reference, "-o", str(missing))
+
+
 @pytest.fixture
 def worker_side_effects():
     """db_worker sets signal handlers and logger levels for its process; put them back."""

@@ -26,7 +26,10 @@ class Command(BaseCommand):
         else:
             content = render_pdf(couple, draft=signed is None)
             kind = "draft" if signed is None else "final"
-        with open(options["output"], "wb") as handle:
-            handle.write(content)
+        try:
+            with open(options["output"], "wb") as handle:
+                handle.write(content)
+        except OSError as error:
+            raise CommandError(f"Cannot write {options['output']}: {error.strerror}") from error
         record("command line", AuditEntry.Action.PDF_DOWNLOADED, couple, kind=kind)
         self.stdout.write(f"Wrote the {kind} summary of {couple.reference} to {options['output']}")
