@@ -55,7 +55,8 @@ PRODUCTION = DJANGO_ENV == "production"
 TESTING = "pytest" in sys.modules
 
 if PRODUCTION:
-    required = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST")
+    # EMAIL_HOST and URGENT_ALERT_EMAILS: an urgent answer must reach a clinician at once.
+    required = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "URGENT_ALERT_EMAILS")
     missing = [name for name in required if not env(name)]
     if missing:
         raise ImproperlyConfigured(
