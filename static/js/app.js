@@ -100,6 +100,16 @@
         }
       }
     };
+    // "Not answered yet" (a step left unfinished) goes as soon as the question is answered.
+    var marks = form.querySelectorAll("[data-not-answered]");
+    var updateMarks = function () {
+      marks.forEach(function (mark) {
+        var box = mark.closest("[data-question]");
+        var v = box ? valueOf(box.getAttribute("data-question")) : null;
+        mark.hidden = v !== null && v !== "" && !(Array.isArray(v) && !v.length);
+      });
+    };
+    if (marks.length) form.addEventListener("change", updateMarks);
     // The "only if it applies" notes are for pages without JavaScript.
     form.querySelectorAll("[data-when-note]").forEach(function (note) { note.hidden = true; });
     form.addEventListener("change", update);

@@ -128,6 +128,8 @@ def test_partner_b_stops_half_way_and_finds_everything_in_a_new_browser(new_page
     family = again.locator('[data-question="family_psychosis"]')
     expect(family.locator("[data-not-answered]")).to_have_text("Not answered yet")
     support.check_page(again, "step mental_health, resumed", "intake-resumed")
+    again.locator('[name="mental_health-family_psychosis"][value="no"]').check()
+    expect(family.locator("[data-not-answered]")).to_be_hidden()  # answered now
     for step_id in reversed(STEP_IDS[:HALF_WAY]):
         with again.expect_navigation():
             again.get_by_role("button", name="Back").click()
