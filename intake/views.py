@@ -72,7 +72,7 @@ def session_partner(request, public_id: str) -> Partner | None:
 @require_http_methods(["GET", "HEAD"])
 def open_link(request, token: str):
     """A private link: check it, start the partner's session, drop the token from the URL."""
-    key = f"intake-link-failures:{client_ip(request)}"
+    key = f"intake-link-failures:{client_ip(request) or 'unknown'}"
     failures = cache.get(key, 0)
     if failures >= settings.LINK_GUESS_LIMIT:
         return _neutral(request, status=429, template="intake/link_limited.html")
