@@ -47,15 +47,22 @@ def _link_fingerprint(partner: Partner) -> str:
     return (partner.token_hash or "")[:16]
 
 
+def _link_in_force(partner: Partner) -> bool:
+    return bool(partner.token_hash) and partner.token_revoked_at is None
+
+
 def _session_holds(request, partner: Partner) -> bool:
-    """The session was opened with the partner's current link, and that link still works.
+    """The session was opened with the partner's current link, and that link was not revoked
+    since.
 
     A link that is revoked or reissued (say, because the other partner got hold of it) ends
-    every session it opened, at once: the browser that used it sees the neutral page.
+    every session it opened, at once: the browser that used it sees the neutral page. A link
+    that merely expires opens no new session, but lets an open one finish (nothing typed in
+    it is lost).
     """
-    return partner.link_state == "active" and request.session.get(
-        SESSION_LINK
-    ) == _link_fingerprint(partner)
+    return _link_in_force(partner) and request.session.get(SESSION_LINK) == _link_fingerprint(
+        partner
+    )
 
 
 def session_partner(request, public_id: str) -> Partner | None:
@@ -90,7 +97,12 @@ def open_link(request, token: str):
     request.session[SESSION_LINK] = _link_fingerprint(partner)
     request.session.set_expiry(settings.PARTNER_SESSION_SECONDS)
     services.open_link(partner)
-    if pending and pending.get("public_id") == partner.public_id and not partner.is_submitted:
+    if (
+        pending
+        and pending.get("public_id") == partner.public_id
+        and pending.get("link") == _link_fingerprint(partner)  # not from a link since replaced
+        and not partner.is_submitted
+    ):
         _apply_pending_post(partner, pending)
     return redirect("intake:resume", public_id=partner.public_id)
 
@@ -117,23 +129,34 @@ def _apply_pending_post(partner: Partner, pending: dict[str, Any]) -> None:
         services.save_step(answer_set, step_id, form.answers(), complete=valid)
 
 
-def page_key(public_id: str) -> str:
-    return signing.Signer(salt=PAGE_KEY_SALT).sign(public_id)
+def page_key(partner: Partner) -> str:
+    """Signed into every step page: whose page it is, and which issue of their link it was
+    opened with."""
+    return signing.Signer(salt=PAGE_KEY_SALT).sign(
+        f"{partner.public_id}:{_link_fingerprint(partner)}"
+    )
 
 
-def _posted_from_page_of(request, public_id: str) -> bool:
-    """The POST came from a page rendered for this partner, not one made up by someone else.
+def _posted_from_page_of(request, public_id: str) -> str | None:
+    """The POST came from a page rendered for this partner with their link in force now, not
+    one made up by someone else, nor one from a link revoked or replaced since. Returns the
+    link's fingerprint, or None.
 
     Only then is a POST without the partner's session kept for later: otherwise the other
-    partner, on a shared computer, could post answers that land in this partner's draft
-    when they next open their link there.
+    partner (or whoever had a leaked link), on a shared computer, could post answers that land
+    in this partner's draft when they next open their link there.
     """
     try:
-        return (
-            signing.Signer(salt=PAGE_KEY_SALT).unsign(request.POST.get(PAGE_KEY, "")) == public_id
-        )
+        value = signing.Signer(salt=PAGE_KEY_SALT).unsign(request.POST.get(PAGE_KEY, ""))
     except signing.BadSignature:
-        return False
+        return None
+    posted_id, _, fingerprint = value.partition(":")
+    if not public_id or posted_id != public_id:
+        return None
+    partner = Partner.objects.filter(public_id=public_id).first()
+    if partner is None or not _link_in_force(partner):
+        return None
+    return fingerprint if fingerprint == _link_fingerprint(partner) else None
 
 
 def _draft_data(items) -> dict[str, list[str]]:
@@ -211,7 +234,8 @@ class IntakeWizard(NamedUrlWizardView):
     def _dispatch(self, request, *args, lock, **kwargs):
         public_id = kwargs.get("public_id", "")
         answer_set = None
-        if public_id and request.session.get(SESSION_PARTNER) == public_id:
+        session = request.session
+        if public_id and session.get(SESSION_PARTNER) == public_id and SESSION_LINK in session:
             drafts = AnswerSet.objects.select_related("partner__couple")
             if lock:
                 drafts = drafts.select_for_update(of=("self",))
@@ -220,15 +244,17 @@ class IntakeWizard(NamedUrlWizardView):
             except AnswerSet.DoesNotExist:
                 answer_set = None
         if answer_set is None:
-            kept = (
+            link = (
                 request.method == "POST"
                 and kwargs.get("step") not in (None, REVIEW_STEP)
                 and _posted_from_page_of(request, public_id)
             )
+            kept = bool(link)
             if kept:
                 # Keep what was typed; it is saved when this partner's link is opened again.
                 request.session[SESSION_PENDING] = {
                     "public_id": public_id,
+                    "link": link,
                     "step": kwargs["step"],
                     "data": _draft_data(
                         (k, v) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"
@@ -374,7 +400,7 @@ class IntakeWizard(NamedUrlWizardView):
         context.update(
             {
                 "partner": self.partner,
-                "page_key": page_key(self.partner.public_id),
+                "page_key": page_key(self.partner),
                 "step": step,
                 "step_number": index + 1,
                 "step_count": len(steps),

@@ -17,6 +17,7 @@ from tests.conftest import open_link
 from tests.intake.helpers import (
     STEP_IDS,
     client_for,
+    form_values,
     html_of,
     link_path,
     post_step,
@@ -236,7 +237,9 @@ def test_revoking_or_reissuing_a_link_ends_the_sessions_it_opened(new_case, acti
     partner = new_case.couple.partner("a")
     holder = client_for(new_case.links["a"], partner)  # whoever opened the leaked link
     seed_steps(partner, make_answers(preferred_name=SECRET_NAME), steps_before("safety"))
-    assert SECRET_NAME in html_of(holder.get(step_url(holder, "about")))
+    about_page = holder.get(step_url(holder, "about"))
+    assert SECRET_NAME in html_of(about_page)
+    from_the_old_page = {**form_values(about_page), "about-preferred_name": "Written by holder"}
 
     new_link = services.reissue_link(partner) if action == "reissue" else None
     if action == "revoke":
@@ -252,6 +255,11 @@ def test_revoking_or_reissuing_a_link_ends_the_sessions_it_opened(new_case, acti
     posted = holder.post(step_url(holder, "about"), {"about-preferred_name": "Changed"})
     assert posted.status_code in (403, 404)
     assert SECRET_NAME not in html_of(posted)
+    # Posting the old page again (it carries a valid page key) keeps nothing either.
+    for _ in range(2):
+        posted = holder.post(step_url(holder, "about"), from_the_old_page)
+        assert posted.status_code in (403, 404)
+        assert "will be saved" not in visible_text(posted)
     assert holder.get(f"/intake/{partner.public_id}/submitted/").status_code in (403, 404)
     assert stored_answers(partner) == before
     # The partner with the new link carries on, with everything they gave.
@@ -259,6 +267,28 @@ def test_revoking_or_reissuing_a_link_ends_the_sessions_it_opened(new_case, acti
         landing = open_link(Client(), new_link)
         assert landing.redirect_chain[-1][0] == step_url(partner, "safety")
         assert holder.get(step_url(holder, "about")).status_code == 403
+        # Even the new link opened later in the holder's browser (a shared computer) takes
+        # nothing the holder posted.
+        open_link(holder, new_link)
+        assert stored_answers(partner) == before
+        assert "Written by holder" not in html_of(holder.get(step_url(holder, "about")))
+
+
+@override_settings(INVITATION_TTL_DAYS=30, PARTNER_SESSION_SECONDS=4 * 3600)
+def test_a_link_that_expires_while_its_page_is_open_loses_nothing():
+    """An expired link opens no new session, but the partner already filling in finishes
+    the step they are on, and sees their thank-you page after submitting."""
+    start = datetime.datetime(2026, 4, 1, 12, 0, tzinfo=datetime.UTC)
+    with freeze_time(start) as frozen:
+        case = services.create_case()
+        frozen.tick(datetime.timedelta(days=29, hours=23))
+        browser = client_for(case.links["a"], case.couple.partner("a"))
+        frozen.tick(datetime.timedelta(hours=1, minutes=5))  # the link has just expired
+        assert Partner.objects.get(pk=browser.partner.pk).link_state == "expired"
+        response = post_step(browser, "about", make_answers(preferred_name="Still here"))
+        assert response.status_code == 302
+        assert stored_answers(browser.partner)["preferred_name"] == "Still here"
+        assert open_link(Client(), case.links["a"]).status_code == 404  # no new session
 
 
 @override_settings(INVITATION_TTL_DAYS=1)
