@@ -241,25 +241,31 @@ def notify_urgent(couple: Couple) -> bool:
     """Tell the clinic of the case's urgent answers not told yet, by an e-mail with no clinical
     content and no names: a case needs urgent review, and a link. Run by the worker
     (`screening.tasks.notify_urgent`). Returns whether an e-mail went out; raises if sending
-    failed, and the alerts then stay untold, to be tried again."""
-    with transaction.atomic():
-        untold = list(
-            UrgentAlert.objects.select_for_update()
-            .filter(partner__couple=couple, notified_at__isnull=True)
-            .values_list("pk", flat=True)
+    failed, and the alerts then stay untold, to be tried again.
+
+    No transaction is held while the mail server is talked to: on SQLite that would lock
+    every other write for as long as it takes. So two workers at the same moment could both
+    send: at least once, never not at all.
+    """
+    untold = list(
+        UrgentAlert.objects.filter(partner__couple=couple, notified_at__isnull=True).values_list(
+            "pk", flat=True
         )
-        if not untold:
-            return False  # told already (another worker, or an earlier try)
-        recipients = settings.URGENT_ALERT_EMAILS
-        if not recipients:
-            log.warning("Case %s needs urgent review, but URGENT_ALERT_EMAILS is empty", couple)
-            return False
-        link = settings.SITE_URL.rstrip("/") + reverse("screening:case", args=[couple.reference])
-        send_mail(
-            subject="A case needs urgent review",
-            message=render_to_string("screening/email/urgent.txt", {"link": link}),
-            from_email=None,
-            recipient_list=recipients,
-        )
-        UrgentAlert.objects.filter(pk__in=untold).update(notified_at=timezone.now())
+    )
+    if not untold:
+        return False  # told already (another worker, or an earlier try)
+    recipients = settings.URGENT_ALERT_EMAILS
+    if not recipients:
+        log.warning("Case %s needs urgent review, but URGENT_ALERT_EMAILS is empty", couple)
+        return False
+    link = settings.SITE_URL.rstrip("/") + reverse("screening:case", args=[couple.reference])
+    send_mail(
+        subject="A case needs urgent review",
+        message=render_to_string("screening/email/urgent.txt", {"link": link}),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    UrgentAlert.objects.filter(pk__in=untold, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
     return True
