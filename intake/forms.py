@@ -186,12 +186,15 @@ class StepForm(forms.Form):
         """Coming back to a step saved unfinished: a question not answered yet is no error
         until the partner presses a button again. Returns the ids of those questions; errors
         about what was typed (a date in the wrong format, say) stay."""
+        # "Please answer", "tick this box", and "give both numbers, or neither" (one of a
+        # pair left out) all mean an answer still to give.
+        still_to_give = {REQUIRED, MUST_TICK, *(check.message for check in self.step.checks)}
         missing = [
             name
             for name, errors in self.errors.as_data().items()
             if name in self.fields
             and errors
-            and all(error.message in (REQUIRED, MUST_TICK) for error in errors)
+            and all(error.message in still_to_give for error in errors)
         ]
         for name in missing:
             del self.errors[name]

@@ -80,7 +80,7 @@ def check_value(question: Question, value: Any) -> str | None:
             if question.max is not None and value > question.max:
                 return f"must be at most {question.max}"
         case QType.DECIMAL:
-            if not _is_number(value) or not math.isfinite(value):
+            if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
                 return "must be a number"
             if question.min is not None and value < question.min:
                 return f"must be at least {question.min}"

@@ -218,6 +218,23 @@ def test_values_the_pages_refuse_are_refused_on_import(
     assert not Couple.objects.exists()
 
 
+def test_a_draft_exported_with_half_a_blood_pressure_reading_imports_again(tmp_path):
+    """The pages save a step with only the top number (the step stays unfinished): the
+    exported draft must import, as a question not answered yet."""
+    document = copy.deepcopy(demo_document())
+    del document["partners"]["a"]["bp_diastolic"]
+    reference = _import(tmp_path, document).split()[-1]
+    partner = Couple.objects.get(reference=reference).partner("a")
+    assert partner.answer_set.answers["bp_systolic"] == document["partners"]["a"]["bp_systolic"]
+    assert "physical" not in partner.answer_set.completed_steps
+
+
+def test_a_huge_number_is_refused_with_a_message(tmp_path):
+    with pytest.raises(CommandError, match="partner a, question weight_kg: must be at most"):
+        _import(tmp_path, _bad("a", weight_kg=10**400))
+    assert not Couple.objects.exists()
+
+
 def test_an_import_may_leave_questions_unanswered(tmp_path):
     """Unlike the pages, an import may leave questions out: the partner counts as submitted
     with what is there, and the steps left incomplete are not marked complete."""
