@@ -106,7 +106,9 @@
       marks.forEach(function (mark) {
         var box = mark.closest("[data-question]");
         var v = box ? valueOf(box.getAttribute("data-question")) : null;
-        mark.hidden = v !== null && v !== "" && !(Array.isArray(v) && !v.length);
+        // A single box to tick ("I confirm…") is answered only when ticked.
+        var single = box && box.querySelectorAll('input[type="checkbox"]').length === 1;
+        mark.hidden = single ? v === true : v !== null && v !== "" && !(Array.isArray(v) && !v.length);
       });
     };
     if (marks.length) form.addEventListener("change", updateMarks);

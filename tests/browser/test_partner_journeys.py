@@ -10,6 +10,7 @@ from intake.models import Partner
 from intake.questionnaire import CURRENT
 from tests.browser import support
 from tests.browser.support import STEP_IDS
+from tests.intake.helpers import seed_steps, steps_before
 
 KEYBOARD_STEP = "relationship"
 
@@ -138,3 +139,27 @@ def test_partner_b_stops_half_way_and_finds_everything_in_a_new_browser(new_page
     partner = Partner.objects.get(pk=case.couple.partner("b").pk)
     assert partner.status == Partner.Status.IN_PROGRESS
     assert partner.steps_completed == HALF_WAY
+
+
+def test_a_box_to_tick_stays_marked_until_it_is_ticked(new_page):
+    case = services.create_case(email_a="a@example.com", email_b="b@example.com")
+    answers = make_answers(escort_name="Kim Ito")
+    seed_steps(case.couple.partner("a"), answers, steps_before("practical"))
+    page = new_page()
+    support.open_link(page, case.links["a"])
+    support.expect_step(page, "practical")
+    support.fill_step(page, "practical", answers, only=["escort_name", "escort_is_partner"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Back").click()
+    page.goto(page.url.rsplit("/", 2)[0] + "/practical/")
+    support.expect_step(page, "practical")
+
+    consent = page.locator('[data-question="consent_share"] [data-not-answered]')
+    expect(consent).to_be_visible()
+    page.locator('[name="practical-availability"]').fill("Mornings")
+    page.locator('[name="practical-availability"]').blur()  # a change elsewhere on the page
+    expect(consent).to_be_visible()
+    page.locator('[name="practical-consent_share"]').check()
+    expect(consent).to_be_hidden()
+    page.locator('[name="practical-consent_share"]').uncheck()
+    expect(consent).to_be_visible()
