@@ -36,17 +36,9 @@ import tracemalloc
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='tandem-bench-')}/b.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key")
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="tandem-bench-media-"))
+from django_setup import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup(MEDIA_ROOT=tempfile.mkdtemp(prefix="tandem-bench-media-"))
 
 TIME_TARGET_S = 0.6
 MEMORY_TARGET_MB = 150

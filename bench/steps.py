@@ -23,27 +23,19 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from django_setup import setup
+
 POSTGRES = "--postgres" in sys.argv
 PG_NAME = "tandem_bench_steps"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL") or "postgres://postgres@127.0.0.1:5432/test"
 if POSTGRES:
-    _admin = urlsplit(PG_ADMIN_URL)
-    os.environ["DATABASE_URL"] = urlunsplit(_admin._replace(path=f"/{PG_NAME}"))
+    setup(urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{PG_NAME}")))
 else:
-    DB_DIR = tempfile.mkdtemp(prefix="tandem-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_DIR}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key")
+    setup(f"sqlite:///{tempfile.mkdtemp(prefix='tandem-bench-')}/bench.sqlite3")
 
 import django  # noqa: E402
-
-django.setup()
-
 from django import forms  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402

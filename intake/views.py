@@ -48,7 +48,8 @@ def _link_fingerprint(partner: Partner) -> str:
 
 
 def _link_in_force(partner: Partner) -> bool:
-    return bool(partner.token_hash) and partner.token_revoked_at is None
+    """Not revoked nor replaced: it may have expired (it then opens no new session)."""
+    return partner.link_state in ("active", "expired")
 
 
 def _session_holds(request, partner: Partner) -> bool:

@@ -144,10 +144,11 @@ def _partner_flags(
     params: Parameters,
     scores: Mapping[str, Score],
     date_label: str,
+    rules: tuple[Rule, ...] = RULES,
 ) -> list[Flag]:
     context = PartnerContext(answers, scores, params, on_date, date_label)
     flags = []
-    for rule in RULES:
+    for rule in rules:
         if rule.scope == "partner" and (hit := rule.check(context)) is not None:
             flags.append(_flag(rule, partner, hit))
     return flags
@@ -159,11 +160,13 @@ def partner_flags(
     on_date: date,
     params: Parameters,
     date_label: str = "the appointment date",
+    rules: tuple[Rule, ...] = RULES,
 ) -> list[Flag]:
     """The per-partner flags for one partner's answers, sorted; `on_date` is the appointment
-    date (or the evaluation date when there is none, with date_label="the evaluation date")."""
+    date (or the evaluation date when there is none, with date_label="the evaluation date").
+    `rules`: only these (URGENT_PARTNER_RULES for the check made as each step is saved)."""
     scores = score_partner(answers, params)
-    flags = _partner_flags(answers, partner, on_date, params, scores, date_label)
+    flags = _partner_flags(answers, partner, on_date, params, scores, date_label, rules)
     return sorted(flags, key=flag_sort_key)
 
 
@@ -184,15 +187,9 @@ def urgent_partner_flags(
     params: Parameters,
     date_label: str = "the appointment date",
 ) -> list[Flag]:
-    """Only the urgent per-partner flags, sorted: what `partner_flags` gives of severity
-    urgent, without running every other rule (this runs on every save of a safety step)."""
-    context = PartnerContext(answers, score_partner(answers, params), params, on_date, date_label)
-    flags = [
-        _flag(rule, partner, hit)
-        for rule in URGENT_PARTNER_RULES
-        if (hit := rule.check(context)) is not None
-    ]
-    return sorted(flags, key=flag_sort_key)
+    """Only the urgent per-partner flags: what `partner_flags` gives of severity urgent,
+    without running every other rule (this runs on every save of a safety step)."""
+    return partner_flags(answers, partner, on_date, params, date_label, URGENT_PARTNER_RULES)
 
 
 def couple_flags(

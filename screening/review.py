@@ -14,7 +14,16 @@ from django.utils import timezone
 from intake import services as intake_services
 from intake.models import Couple, Partner
 
-from .models import AuditEntry, Disposition, Flag, Screening, SignOff, UrgentAlert, record
+from .models import (
+    AuditEntry,
+    Disposition,
+    Flag,
+    Screening,
+    SignOff,
+    SummaryPDF,
+    UrgentAlert,
+    record,
+)
 
 NEEDS_DISPOSITION = ("urgent", "high", "review")
 
@@ -65,6 +74,15 @@ def latest_dispositions(couple: Couple) -> dict[str, Disposition]:
 
 def sign_off_in_force(couple: Couple) -> SignOff | None:
     return couple.sign_offs.in_force().select_related("by").first()
+
+
+def summary_in_force(couple: Couple) -> tuple[SignOff | None, SummaryPDF | None]:
+    """The sign-off in force and its stored summary (None while the worker makes it). Older
+    summaries belong to sign-offs reopened since: out of date."""
+    sign_off = sign_off_in_force(couple)
+    if sign_off is None:
+        return None, None
+    return sign_off, SummaryPDF.objects.filter(sign_off=sign_off).first()
 
 
 def review_items(couple: Couple, screening: Screening | None = None) -> list[ReviewItem]:

@@ -255,52 +255,42 @@ def _discordance(questionnaire, partners: list[PartnerSummary], screening):
         return []
     a, b = (p.answers for p in partners)
     goal = questionnaire.question("goal_areas")
-    goals_a, goals_b = a.get("goal_areas"), b.get("goal_areas")
-    shared = sorted(set(goals_a or []) & set(goals_b or []))
+    goals = a.get("goal_areas"), b.get("goal_areas")
+    shared = sorted(set(goals[0] or []) & set(goals[1] or []))
     intent = questionnaire.question("relationship_intent")
-    intent_a, intent_b = a.get("relationship_intent"), b.get("relationship_intent")
-    # A comparison is made only when both partners answered: a missing answer is no difference.
-    rows = [
-        (
-            "Goal areas",
-            display_value(goal, goals_a) or MISSING,
-            display_value(goal, goals_b) or MISSING,
-            ""
-            if is_missing(goals_a) or is_missing(goals_b)
-            else ("Shared: " + display_value(goal, shared))
-            if shared
-            else "Nothing shared",
-        ),
-        (
-            "Relationship intent",
-            display_value(intent, intent_a) or MISSING,
-            display_value(intent, intent_b) or MISSING,
-            ""
-            if is_missing(intent_a) or is_missing(intent_b)
-            else "Same"
-            if intent_a == intent_b
-            else "Differs",
-        ),
-    ]
-    ra, rb = a.get("readiness"), b.get("readiness")
-    rows.append(
-        (
-            "Readiness (0–10)",
-            MISSING if ra is None else str(ra),
-            MISSING if rb is None else str(rb),
-            "" if is_missing(ra) or is_missing(rb) else f"Difference {abs(ra - rb)}",
-        )
-    )
+    intents = a.get("relationship_intent"), b.get("relationship_intent")
+    readiness = a.get("readiness"), b.get("readiness")
     totals = []
     for partner in partners:
         score = (screening.scores if screening else {}).get(partner.partner.label, {}).get("csi4")
         totals.append(score.get("total") if score else None)
-    rows.append(
+    return [
+        (
+            "Goal areas",
+            *(display_value(goal, value) or MISSING for value in goals),
+            _compare(
+                goals,
+                lambda: f"Shared: {display_value(goal, shared)}" if shared else "Nothing shared",
+            ),
+        ),
+        (
+            "Relationship intent",
+            *(display_value(intent, value) or MISSING for value in intents),
+            _compare(intents, lambda: "Same" if intents[0] == intents[1] else "Differs"),
+        ),
+        (
+            "Readiness (0–10)",
+            *(MISSING if value is None else str(value) for value in readiness),
+            _compare(readiness, lambda: f"Difference {abs(readiness[0] - readiness[1])}"),
+        ),
         (
             "CSI-4 total (0–21)",
-            MISSING if totals[0] is None else str(totals[0]),
-            MISSING if totals[1] is None else str(totals[1]),
-            "" if None in totals else f"Difference {abs(totals[0] - totals[1])}",
-        )
-    )
-    return rows
+            *(MISSING if value is None else str(value) for value in totals),
+            _compare(totals, lambda: f"Difference {abs(totals[0] - totals[1])}"),
+        ),
+    ]
+
+
+def _compare(values, comparison) -> str:
+    """A comparison only when both partners answered: a missing answer is no difference."""
+    return "" if any(is_missing(value) for value in values) else comparison()

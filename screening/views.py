@@ -14,7 +14,7 @@ from intake.models import Couple
 from . import pdf, queries, review, summary
 from .access import clinician_required, get_couple_for_clinician
 from .forms import NewCaseForm, QueueFilterForm
-from .models import AuditEntry, Disposition, SummaryPDF, record
+from .models import AuditEntry, Disposition, record
 from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
@@ -102,8 +102,8 @@ def case_detail(request, reference):
 
 def _summary_pending(couple) -> bool:
     """Signed off, and the worker has not stored that sign-off's summary yet."""
-    sign_off = review.sign_off_in_force(couple)
-    return sign_off is not None and not SummaryPDF.objects.filter(sign_off=sign_off).exists()
+    sign_off, stored = review.summary_in_force(couple)
+    return sign_off is not None and stored is None
 
 
 @require_POST
@@ -242,7 +242,7 @@ def summary_download(request, reference, version=None):
         if stored is None:
             raise Http404
     else:
-        sign_off = review.sign_off_in_force(couple)
+        sign_off, stored = review.summary_in_force(couple)
         if sign_off is None:
             if not couple.summaries.exists():
                 raise Http404
@@ -252,7 +252,6 @@ def summary_download(request, reference, version=None):
                 "summary is made when the case is signed off again.",
             )
             return redirect("screening:case", reference=reference)
-        stored = SummaryPDF.objects.filter(sign_off=sign_off).first()
         if stored is None:
             messages.info(request, "The summary is being prepared. Try again in a moment.")
             return redirect("screening:case", reference=reference)

@@ -169,15 +169,19 @@ def _is_checkbox(question: Question) -> bool:
     return question.type == QType.BOOL and (question.must_be_true or not question.required)
 
 
+def _given(step_id: str, answers: dict[str, Any], only=None):
+    """(question, field name, value) of each question of the step in `answers` (and `only`),
+    in the page's order."""
+    step = CURRENT.step(step_id)
+    for question in step.questions:
+        if question.id in answers and (only is None or question.id in only):
+            yield question, field_name(step, question), answers[question.id]
+
+
 def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> None:
     """Answer the step's questions on the page from `answers`, in the page's order (so a
     question shown by an earlier answer is there when its turn comes)."""
-    step = CURRENT.step(step_id)
-    for question in step.questions:
-        if question.id not in answers or (only is not None and question.id not in only):
-            continue
-        name = field_name(step, question)
-        value = answers[question.id]
+    for question, name, value in _given(step_id, answers, only):
         if question.type == QType.MEDS:
             for index, row in enumerate(value):
                 for part in ("name", "dose", "frequency"):
@@ -195,12 +199,7 @@ def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> N
 
 def assert_step_shows(page: Page, step_id: str, answers: dict[str, Any], only=None) -> None:
     """Every answer in `answers` for this step is on the page, as it was typed or chosen."""
-    step = CURRENT.step(step_id)
-    for question in step.questions:
-        if question.id not in answers or (only is not None and question.id not in only):
-            continue
-        name = field_name(step, question)
-        value = answers[question.id]
+    for question, name, value in _given(step_id, answers, only):
         if question.type == QType.MEDS:
             for index, row in enumerate(value):
                 for part in ("name", "dose", "frequency"):
