@@ -1,5 +1,6 @@
 from django import forms
 
+from .models import Disposition
 from .review import CaseStatus
 
 
@@ -42,3 +43,41 @@ class QueueFilterForm(forms.Form):
             ("urgent_or_high", "Urgent or high flags"),
         ],
     )
+
+
+def _text(label: str, limit: int, widget: type[forms.Widget] = forms.Textarea) -> forms.CharField:
+    """Free text refused, with a count, when it is over its limit: a long note is never cut
+    short without a word. Left empty, the service says what is missing."""
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        required=False,
+        widget=widget,
+        error_messages={
+            "max_length": "Keep this to %(limit_value)d characters: it has %(show_value)d.",
+        },
+    )
+
+
+class DispositionForm(forms.Form):
+    key = forms.CharField(max_length=64)
+    outcome = forms.ChoiceField(
+        choices=Disposition.Outcome.choices,
+        error_messages={
+            "required": "Choose what was done.",
+            "invalid_choice": "Choose what was done.",
+        },
+    )
+    note = _text("Note", 2000)
+
+
+class SignOffForm(forms.Form):
+    note = _text("Summary note for the prescriber", 4000)
+
+
+class ReopenCaseForm(forms.Form):
+    reason = _text("Reason", 2000, forms.TextInput)
+
+
+class ReopenAnswersForm(forms.Form):
+    reason = _text("Reason", 500, forms.TextInput)

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.client_ip import client_ip
+
 from .scoring import Parameters
 
 
@@ -80,7 +82,7 @@ def record(actor, action, couple=None, *, request=None, partner_label="", **data
         action=action,
         couple=couple,
         partner_label=partner_label,
-        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+        ip_address=client_ip(request) if request else None,
         data=data,
     )
 

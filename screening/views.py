@@ -13,7 +13,14 @@ from intake.models import Couple
 
 from . import pdf, queries, review, summary
 from .access import clinician_required, get_couple_for_clinician
-from .forms import NewCaseForm, QueueFilterForm
+from .forms import (
+    DispositionForm,
+    NewCaseForm,
+    QueueFilterForm,
+    ReopenAnswersForm,
+    ReopenCaseForm,
+    SignOffForm,
+)
 from .models import AuditEntry, Disposition, record
 from .review import CaseStatus
 
@@ -82,6 +89,12 @@ def new_case(request):
 @clinician_required
 def case_detail(request, reference):
     couple = get_couple_for_clinician(request, reference)
+    return _case_page(request, couple)
+
+
+def _case_page(request, couple, rejected=None):
+    """The case page (audited as viewed). `rejected`: a form the clinician sent that was
+    refused, shown again with its message next to the field and what they typed kept."""
     record(request.user, AuditEntry.Action.CASE_VIEWED, couple, request=request)
     links = request.session.pop(SESSION_NEW_LINKS, None)
     if links and links.get("reference") != couple.reference:
@@ -96,8 +109,20 @@ def case_detail(request, reference):
             "outcomes": Disposition.Outcome.choices,
             "summaries": couple.summaries.select_related("sign_off"),
             "summary_pending": _summary_pending(couple),
+            "rejected": rejected,
         },
+        status=400 if rejected else 200,
     )
+
+
+def _rejected(form, field: str, field_id: str) -> dict:
+    """What the case page needs to show a refused text field again."""
+    return {
+        "id": field_id,
+        "value": form.data.get(field, ""),
+        "errors": form.errors.get(field, []),
+        "outcome": form.data.get("outcome", ""),
+    }
 
 
 def _summary_pending(couple) -> bool:
@@ -110,13 +135,16 @@ def _summary_pending(couple) -> bool:
 @clinician_required
 def record_disposition(request, reference):
     couple = get_couple_for_clinician(request, reference)
+    form = DispositionForm(request.POST)
     key = request.POST.get("key", "")
+    if not form.is_valid() and "note" in form.errors:
+        return _case_page(request, couple, _rejected(form, "note", f"n-{key[:12]}"))
     try:
         review.record_disposition(
             couple,
             key,
             request.POST.get("outcome", ""),
-            request.POST.get("note", "")[:2000],
+            form.cleaned_data.get("note", ""),
             request.user,
             request,
         )
@@ -131,8 +159,11 @@ def record_disposition(request, reference):
 @clinician_required
 def sign_off(request, reference):
     couple = get_couple_for_clinician(request, reference)
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, couple, _rejected(form, "note", "signoff-note"))
     try:
-        review.sign_off(couple, request.user, request.POST.get("note", "")[:4000], request)
+        review.sign_off(couple, request.user, form.cleaned_data["note"], request)
     except review.ReviewError as error:
         messages.error(request, str(error))
     else:
@@ -144,8 +175,11 @@ def sign_off(request, reference):
 @clinician_required
 def reopen_case(request, reference):
     couple = get_couple_for_clinician(request, reference)
+    form = ReopenCaseForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, couple, _rejected(form, "reason", "reopen-reason"))
     try:
-        review.reopen_case(couple, request.user, request.POST.get("reason", "")[:2000], request)
+        review.reopen_case(couple, request.user, form.cleaned_data["reason"], request)
     except review.ReviewError as error:
         messages.error(request, str(error))
     else:
@@ -209,10 +243,11 @@ def reopen_answers(request, reference, label):
     couple = get_couple_for_clinician(request, reference)
     if label not in ("a", "b"):
         return redirect("screening:case", reference=reference)
+    form = ReopenAnswersForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, couple, _rejected(form, "reason", f"reason-{label}"))
     try:
-        review.reopen_partner(
-            couple, label, request.user, request.POST.get("reason", "")[:500], request
-        )
+        review.reopen_partner(couple, label, request.user, form.cleaned_data["reason"], request)
     except review.ReviewError as error:
         messages.error(request, str(error))
     else:
