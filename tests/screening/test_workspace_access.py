@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from screening.models import AuditEntry, Disposition, record
+from screening import review
 from screening.review import missing_dispositions
 from tests.screening import personas as p
 from tests.screening.test_two_factor import current_code
@@ -29,6 +30,10 @@ class Endpoint:
     # for a clinician: the status and where a redirect goes (None: no redirect)
     clinician_status: int = 200
     clinician_location: Callable[[p.Personas], str] | None = None
+    # what a clinician is told after the redirect (a refused change redirects too)
+    clinician_message: str | None = None
+    # brings the case to where the action is allowed (run for every persona)
+    setup: Callable[[p.Personas], None] | None = None
 
 
 def _case(people):
@@ -37,6 +42,18 @@ def _case(people):
 
 def _first_missing_key(people) -> str:
     return missing_dispositions(people.couple)[0].key
+
+
+def _all_disposed(people) -> None:
+    for item in missing_dispositions(people.couple):
+        review.record_disposition(
+            people.couple, item.key, "acknowledged", "Seen.", people.clinician2.user
+        )
+
+
+def _signed_off(people) -> None:
+    _all_disposed(people)
+    review.sign_off(people.couple, people.clinician2.user, "Ready.")
 
 
 CLINIC_ENDPOINTS = [
@@ -61,6 +78,7 @@ CLINIC_ENDPOINTS = [
         },
         302,
         lambda people: _case(people) + f"#flag-{_first_missing_key(people)[:12]}",
+        clinician_message="Disposition recorded.",
     ),
     Endpoint(
         "sign-off",
@@ -69,6 +87,8 @@ CLINIC_ENDPOINTS = [
         lambda people: {"note": "Ready."},
         302,
         _case,
+        clinician_message="Signed off: the case is ready for the prescriber.",
+        setup=_all_disposed,
     ),
     Endpoint(
         "reopen case",
@@ -77,6 +97,8 @@ CLINIC_ENDPOINTS = [
         lambda people: {"reason": "A second look."},
         302,
         _case,
+        clinician_message="The case is open again for review.",
+        setup=_signed_off,
     ),
     Endpoint(
         "partner link (reissue)",
@@ -93,6 +115,7 @@ CLINIC_ENDPOINTS = [
         lambda people: {"action": "revoke"},
         302,
         _case,
+        clinician_message="Partner B's link no longer works.",
     ),
     Endpoint(
         "reopen answers",
@@ -101,6 +124,7 @@ CLINIC_ENDPOINTS = [
         lambda people: {"reason": "Partner A asked to correct an answer."},
         302,
         _case,
+        clinician_message="Partner A's answers are open again and their link works. When they submit again, the case is screened again.",
     ),
     Endpoint("audit log", "get", lambda people: _case(people) + "audit/"),
     Endpoint("draft PDF", "get", lambda people: _case(people) + "summary-draft.pdf"),
@@ -132,6 +156,8 @@ def test_every_clinic_url_with_every_persona(people, monkeypatch, persona, endpo
     # who gets in is tested here, not the PDF's rendering
     monkeypatch.setattr("screening.pdf.render_pdf", lambda couple, draft: b"%PDF-1.7 stub")
     client = people[persona]
+    if endpoint.setup:
+        endpoint.setup(people)
     before = p.snapshot(people.couple)
     # the key of a flag is computed before the request (the request may record it)
     expected_location = endpoint.clinician_location(people) if endpoint.clinician_location else None
@@ -141,6 +167,8 @@ def test_every_clinic_url_with_every_persona(people, monkeypatch, persona, endpo
         assert response.status_code == endpoint.clinician_status, response.content[:300]
         if expected_location is not None:
             assert response["Location"] == expected_location
+        if endpoint.clinician_message:
+            assert endpoint.clinician_message in p.messages_shown(client.get(response["Location"]))
         return
 
     if persona in p.NOT_SIGNED_IN:
@@ -368,7 +396,10 @@ def test_the_admin_shows_the_audit_log_read_only_and_offers_no_delete_action(peo
         "/admin/screening/auditentry/",
         {"action": "delete_selected", "_selected_action": [str(entry.pk)], "post": "yes"},
     )
-    assert response.status_code in (200, 302)
+    # the list, shown again as it was: there is no action to run
+    assert response.status_code == 200
+    assert "Select audit entry to view" in response.content.decode()
+    assert "Are you sure?" not in response.content.decode()
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
