@@ -12,8 +12,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from screening.models import AuditEntry, Disposition, record
 from screening import review
+from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
 from tests.screening import personas as p
 from tests.screening.test_two_factor import current_code
@@ -124,7 +124,10 @@ CLINIC_ENDPOINTS = [
         lambda people: {"reason": "Partner A asked to correct an answer."},
         302,
         _case,
-        clinician_message="Partner A's answers are open again and their link works. When they submit again, the case is screened again.",
+        clinician_message=(
+            "Partner A's answers are open again and their link works. When they submit again, "
+            "the case is screened again."
+        ),
     ),
     Endpoint("audit log", "get", lambda people: _case(people) + "audit/"),
     Endpoint("draft PDF", "get", lambda people: _case(people) + "summary-draft.pdf"),
