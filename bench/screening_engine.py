@@ -23,7 +23,7 @@ TARGET_MS = 1.0
 
 
 def partner(**overrides: Any) -> dict[str, Any]:
-    """A fully answered partner (every question of questionnaire.md that is asked)."""
+    """A fully answered partner (every question of docs/questionnaire.md that is asked)."""
     answers: dict[str, Any] = {
         "preferred_name": "Sam",
         "date_of_birth": "1961-03-02",

@@ -38,7 +38,7 @@ RULESET_VERSION = "1"
 PARTNERS = ("a", "b")
 PARTNER_ORDER = {"a": 0, "b": 1, "couple": 2}
 
-# Words no flag message may contain (rules.md, "Wording"); checked by the tests.
+# Words no flag message may contain (docs/design.md, Wording); checked by the tests.
 WORDS_NEVER_USED = (
     "diagnosis",
     "diagnosed",
@@ -220,7 +220,7 @@ def couple_flags(
 def screen(
     document: Mapping[str, Any], params: Parameters, evaluation_date: date
 ) -> ScreeningResult:
-    """Score and flag an answers document (questionnaire.md, "The answers document").
+    """Score and flag an answers document (docs/questionnaire.md, The answers document).
 
     A missing partner is skipped; a partly filled one is screened on what is there. The
     couple rules run only when both partners are present. Raises ValueError when

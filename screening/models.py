@@ -88,7 +88,7 @@ def record(actor, action, couple=None, *, request=None, partner_label="", **data
 
 
 class ClinicParameters(models.Model):
-    """The clinic's choices where sources disagree (rules.md, italic names). One row."""
+    """The clinic's choices where sources disagree (docs/rules.md, Parameters). One row."""
 
     cardiac_window_months = models.PositiveSmallIntegerField(
         default=12,

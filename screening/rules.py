@@ -1,6 +1,6 @@
-"""The screening rules of rules.md, version 1, as auditable data.
+"""The screening rules, version 1, as auditable data (docs/rules.md is generated from them).
 
-`RULES` is the catalogue: one `Rule` per line of the rules.md table, in the same order, each
+`RULES` is the catalogue: one `Rule` per line of docs/rules.md, Rules, in the same order, each
 with a plain-English `raised_when` and a small named `check` function. A check reads one
 partner's answers and scores (a `PartnerContext`) or, for couple rules, only the
 allow-listed, non-private COUPLE_QUESTIONS of both partners (a `CoupleContext`), and returns
@@ -77,7 +77,7 @@ _SEVERITY_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.REVIEW: 2, Seve
 
 URGENT, HIGH, REVIEW, INFO = Severity.URGENT, Severity.HIGH, Severity.REVIEW, Severity.INFO
 
-# Private questions feed only per-partner flags (rules.md): never a couple-level flag.
+# Private questions feed only per-partner flags (docs/design.md): never a couple-level flag.
 SAFETY_STEP_QUESTIONS = frozenset(
     {
         "si_wish_dead",

@@ -1,4 +1,4 @@
-"""Instrument scores for one partner's answers (rules.md, "Instrument scores").
+"""Instrument scores for one partner's answers (docs/rules.md, Instruments).
 
 Pure functions over a mapping of question id -> value. A total is None, never 0, when any
 of its items is missing; the `missing` tuple says which. Bands are plain labels, never a
@@ -15,7 +15,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Parameters:
-    """Clinic parameters (rules.md, italic names). Stored with every screening."""
+    """Clinic parameters (docs/rules.md, Parameters). Stored with every screening."""
 
     cardiac_window_months: int = 12
     bp_systolic_max: int = 140
@@ -72,7 +72,7 @@ AUDITC_ITEMS = ("auditc_1", "auditc_2", "auditc_3")
 CSI4_ITEMS = ("csi_1", "csi_2", "csi_3", "csi_4")
 HARK_ITEMS = ("ipv_humiliated", "ipv_afraid", "ipv_forced_sex", "ipv_physical")
 
-# AUDIT-C: positive at >= 4 for `male`, >= 3 for everyone else (questionnaire.md:
+# AUDIT-C: positive at >= 4 for `male`, >= 3 for everyone else (docs/questionnaire.md:
 # `intersex` and `prefer_not_to_say` use the lower threshold). When sex_for_scoring is
 # not answered we also use the lower threshold (more sensitive) and say so in the note.
 AUDITC_THRESHOLD_MALE = 4

@@ -1,6 +1,7 @@
-"""Crisis contacts shown to a partner at once after a safety answer (`domain.md` §5.1).
+"""Crisis contacts shown to a partner at once after a safety answer.
 
-Shown as support, never as a result. Re-verify the numbers before each release.
+Shown as support, never as a result. The numbers and their sources are in
+`docs/clinical-background.md` §5.1; re-verify them before each release.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The answers document of questionnaire.md: checking and normalising it.
+"""The answers document of docs/questionnaire.md: checking and normalising it.
 
     {"questionnaire_version": "1", "appointment_date": "2027-01-15",
      "partners": {"a": {question id: value, ...}, "b": {...}}}

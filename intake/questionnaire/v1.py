@@ -1,9 +1,9 @@
 """Version 1 of the couples intake questionnaire.
 
-The question ids, types, choice codes, required flags and `when` conditions follow
-`questionnaire.md` (the contract); the wording is patient-facing and plain. Validated
-instruments (PHQ-9, GAD-7, PC-PTSD-5, AUDIT-C, CSI-4, HARK) are reproduced as given in
-`domain.md` §3-4, with their credit lines.
+The question ids, types, choice codes, required flags and `when` conditions are the contract
+(`docs/questionnaire.md` is generated from them); the wording is patient-facing and plain. Validated
+instruments (PHQ-9, GAD-7, PC-PTSD-5, AUDIT-C, CSI-4, HARK) are reproduced with their published
+wording and credit lines (sources: `docs/clinical-background.md` §3-4).
 
 Never rename or remove an id here: that needs a new questionnaire version.
 """
@@ -77,7 +77,7 @@ def _month_of(question_id: str, parent: str, label: str) -> Question:
     )
 
 
-# --- instrument wording (verbatim, domain.md §3.2, §3.4, §4.1-4.4) ----------------------
+# --- instrument wording (verbatim; docs/clinical-background.md §3.2, §3.4, §4.1-4.4) ----
 
 PHQ_GAD_STEM = (
     "Over the last 2 weeks, how often have you been bothered by any of the following problems?"

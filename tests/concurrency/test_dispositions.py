@@ -1,4 +1,4 @@
-"""Issue 7.4: clinicians recording dispositions at the same moment, on PostgreSQL with real
+"""Clinicians recording dispositions at the same moment, on PostgreSQL with real
 threads. Nothing is lost, nothing is doubled, nobody sees an error page."""
 
 from __future__ import annotations

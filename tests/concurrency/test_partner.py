@@ -1,4 +1,4 @@
-"""Issue 7.4: a partner submitting twice at once, saving two tabs at once, and both partners
+"""A partner submitting twice at once, saving two tabs at once, and both partners
 submitting at once, on PostgreSQL with real threads. One submission each, no step lost, one
 current screening, no error page."""
 

@@ -1,4 +1,4 @@
-"""Issue 7.2: production mode refuses to start without what it needs; check --deploy is clean."""
+"""Production mode refuses to start without what it needs; check --deploy is clean."""
 
 import os
 import subprocess

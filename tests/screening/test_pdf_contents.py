@@ -1,4 +1,4 @@
-"""What the prescriber's PDF says (issue 5, item 2), read back with pypdf.
+"""What the prescriber's PDF says (docs/design.md, The PDF), read back with pypdf.
 
 One realistic case (urgent, high, review and info flags; dispositions with notes; a missing
 answer) is rendered once for the module, as a draft before sign-off and as the final summary

@@ -1,4 +1,4 @@
-"""The renderer fetches nothing but the app's own static files (issue 5, item 6).
+"""The renderer fetches nothing but the app's own static files (docs/design.md, The PDF).
 
 A URL or a file:// path typed into an answer is printed as text: a real HTTP server listening
 on 127.0.0.1 gets no request and no file outside the static folders is opened.

@@ -1,4 +1,4 @@
-"""Making, storing, versioning and handing out the prescriber's PDF (issue 5, items 1, 3-5).
+"""Making, storing, versioning and handing out the prescriber's PDF (docs/design.md).
 
 Sign-off enqueues `generate_summary`; in tests the ImmediateBackend runs it when the sign-off
 commits, and one test uses the real database backend and its `db_worker`.

@@ -1,6 +1,6 @@
-"""Property-based tests over random VALID answer documents (questionnaire.md).
+"""Property-based tests over random VALID answer documents (docs/questionnaire.md).
 
-The strategy below is written from questionnaire.md, independently of the intake's
+The strategy below is written from docs/questionnaire.md, independently of the intake's
 questionnaire definition; two tests check the two agree (same ids, and every generated
 document passes the intake's document parser).
 """
@@ -87,7 +87,8 @@ PREGNANCY = (
     "not_applicable",
 )  # fmt: skip
 
-# Unconditional questions, step by step (questionnaire.md order). Optional ones may be left out.
+# Unconditional questions, step by step (docs/questionnaire.md order). Optional ones may be
+# left out.
 STEPS: list[tuple[str, dict[str, st.SearchStrategy[Any]], set[str]]] = [
     ("about", {
         "preferred_name": NAME,

@@ -1,4 +1,4 @@
-"""A table of cases for every rule of rules.md: raised, not raised, and each boundary.
+"""A table of cases for every rule of docs/rules.md: raised, not raised, and each boundary.
 
 Each case starts from QUIET, a fully answered partner who raises no flag at all, changes a
 few answers and states the exact set of rules that partner must raise. Appointment date

@@ -1,4 +1,4 @@
-"""Issue 7.3: clinician sign-in is throttled, locks after repeated failures, and needs a
+"""Clinician sign-in is throttled, locks after repeated failures, and needs a
 second factor (TOTP); an administrator can reset it; partner links are unaffected."""
 
 import datetime

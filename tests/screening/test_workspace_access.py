@@ -1,4 +1,4 @@
-"""Issue 4.1: only active clinicians see anything of a case. Every clinic URL against every
+"""Only active clinicians see anything of a case. Every clinic URL against every
 persona: anonymous visitors and partners get the login page, signed-in non-clinicians a 403,
 and nobody but a clinician learns anything of a case (nor changes it)."""
 

@@ -1,4 +1,4 @@
-"""Issue 4.7: the audit log. Every view of a case, disposition, sign-off, reopen, link reissue and
+"""The audit log. Every view of a case, disposition, sign-off, reopen, link reissue and
 PDF download is recorded (who, what, when, from where), never the answers. It cannot be changed
 or deleted; clinicians read it per case."""
 

@@ -1,4 +1,4 @@
-"""Issue 4.3: the case page, as the clinician reads it. Both partners' progress, the scores with
+"""The case page, as the clinician reads it. Both partners' progress, the scores with
 bands side by side, the flags by severity with their evidence in the questionnaire's own words,
 every answer of both partners side by side (private ones marked), the discordance table; what
 is missing is shown as missing."""

@@ -1,4 +1,4 @@
-"""Issue 4.2: the queue. Every case with its reference, status, partner progress and flag counts;
+"""The queue. Every case with its reference, status, partner progress and flag counts;
 urgent first, then high, then the oldest; filters, search, pagination; and the same few
 queries for 10 or 1,000 cases."""
 

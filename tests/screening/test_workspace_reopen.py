@@ -1,4 +1,4 @@
-"""Issue 4.6: reopening a partner's answers (with a reason). Their link works again (a revoked
+"""Reopening a partner's answers (with a reason). Their link works again (a revoked
 one stays revoked: a new one is issued); on resubmission the case is screened again; flags that
 still hold keep their disposition, new ones need one."""
 

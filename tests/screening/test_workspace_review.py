@@ -1,4 +1,4 @@
-"""Issue 4.4 and 4.5: a disposition for every flag, kept forever; sign-off only when every
+"""A disposition for every flag, kept forever; sign-off only when every
 urgent, high and review flag has one; after sign-off, changes need the case reopened. The
 state machine: every allowed and every refused transition."""
 

@@ -1,6 +1,6 @@
 """`manage.py screen FILE.json [--json] [--date YYYY-MM-DD]`: scores and flags for a document.
 
-Reads an answers document (questionnaire.md), checks it with the intake's document parser,
+Reads an answers document (docs/questionnaire.md), checks it with the intake's document parser,
 and runs the screening engine with the default parameters. Touches no database.
 """
 
