@@ -7,7 +7,7 @@ from intake.models import Couple
 
 
 class Command(BaseCommand):
-    help = "Print a case's answers as the JSON answers document (questionnaire.md)."
+    help = "Print a case's answers as the JSON answers document (docs/questionnaire.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("reference")

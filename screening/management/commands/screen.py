@@ -91,7 +91,7 @@ def render_text(result: ScreeningResult) -> str:
 
 
 class Command(BaseCommand):
-    help = "Screen an answers document (questionnaire.md) and print the scores and flags."
+    help = "Screen an answers document (docs/questionnaire.md) and print the scores and flags."
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
