@@ -228,7 +228,7 @@ class StepForm(forms.Form):
     @classmethod
     def data_from_answers(cls, answers: dict[str, Any], prefix: str) -> MultiValueDict:
         """Form data as the page would post it, from stored answers (the inverse of answers())."""
-        data = MultiValueDict()
+        data: MultiValueDict[str, Any] = MultiValueDict()
         for question in cls.step.questions:
             if question.id not in answers:
                 continue
@@ -324,8 +324,8 @@ def make_field(question: Question) -> forms.Field:
             )
         case QType.INT:
             return forms.IntegerField(
-                min_value=question.min,
-                max_value=question.max,
+                min_value=None if question.min is None else int(question.min),
+                max_value=None if question.max is None else int(question.max),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 **_with_messages(common, invalid="Please enter a whole number."),
             )

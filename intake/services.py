@@ -235,7 +235,7 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
             for field, errors in form.errors.items():
                 if field == "__all__" or not errors:
                     continue
-                raise DocumentError(errors[0], partner=label, question=field.split("__")[0])
+                raise DocumentError(str(errors[0]), partner=label, question=field.split("__")[0])
     with transaction.atomic():
         case = create_case(
             appointment_date=datetime.date.fromisoformat(appointment) if appointment else None,

@@ -27,7 +27,7 @@ class ClinicParametersAdmin(admin.ModelAdmin):
 
 class FlagInline(admin.TabularInline):
     model = Flag
-    fields = ["rule", "severity", "partner", "topic", "message", "evidence"]
+    fields = ("rule", "severity", "partner", "topic", "message", "evidence")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -7,6 +7,7 @@ screening and the dispositions; nobody writes a question's wording twice.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -281,14 +282,20 @@ def _discordance(questionnaire, partners: list[PartnerSummary], screening):
         (
             "Readiness (0–10)",
             *(MISSING if value is None else str(value) for value in readiness),
-            _compare(readiness, lambda: f"Difference {abs(readiness[0] - readiness[1])}"),
+            _compare(readiness, lambda: f"Difference {_difference(readiness)}"),
         ),
         (
             "CSI-4 total (0–21)",
             *(MISSING if value is None else str(value) for value in totals),
-            _compare(totals, lambda: f"Difference {abs(totals[0] - totals[1])}"),
+            _compare(totals, lambda: f"Difference {_difference(totals)}"),
         ),
     ]
+
+
+def _difference(values: Sequence[int | None]) -> int:
+    first, second = values
+    assert first is not None and second is not None  # _compare asks only when both are there
+    return abs(first - second)
 
 
 def _compare(values, comparison) -> str:
