@@ -5,6 +5,7 @@ Production (DJANGO_ENV=production) refuses to start without what it needs.
 """
 
 import datetime
+import ipaddress
 import os
 import sys
 import warnings
@@ -114,7 +115,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account, and the address
+# A username and an address together: someone who knows a clinician's username cannot lock them
+# out from everywhere, only from the address the wrong passwords came from.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"  # the proxy's forwarded address, if trusted
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
@@ -248,6 +251,15 @@ LINK_GUESS_LIMIT = env_int("LINK_GUESS_LIMIT", 20)
 LINK_GUESS_WINDOW = env_int("LINK_GUESS_WINDOW", 15 * 60)
 # Behind a reverse proxy that sets X-Forwarded-For, count link guesses per forwarded address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or ["127.0.0.1", "::1"]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks, not {_proxy!r}"
+        ) from None
 # A neutral website that "Exit this page" goes to.
 EXIT_PAGE_URL = env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 # How long a partner's browser session lasts once a link is opened.
