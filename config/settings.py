@@ -249,6 +249,8 @@ INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 30)
 # Failed link look-ups allowed per client address in LINK_GUESS_WINDOW seconds.
 LINK_GUESS_LIMIT = env_int("LINK_GUESS_LIMIT", 20)
 LINK_GUESS_WINDOW = env_int("LINK_GUESS_WINDOW", 15 * 60)
+# Counted in the shared cache when there is one, else in the database: never per process.
+LINK_GUESSES_IN_CACHE = bool(env("REDIS_URL"))
 # Behind a reverse proxy that sets X-Forwarded-For, count link guesses per forwarded address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
@@ -303,9 +305,15 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line carries a partner's private-link token (a 404 warning names the path).
+    "filters": {"tokens": {"()": "config.log_redaction.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (its development console, mail to ADMINS) would print the
+        # path as it is: its records go to the filtered console above instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "ERROR"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
