@@ -5,6 +5,7 @@ Production (DJANGO_ENV=production) refuses to start without what it needs.
 """
 
 import datetime
+import ipaddress
 import os
 import sys
 import warnings
@@ -119,7 +120,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account, and the address
+# A username and an address together: someone who knows a clinician's username cannot lock them
+# out from everywhere, only from the address the wrong passwords came from.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"  # the proxy's forwarded address, if trusted
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
@@ -251,8 +254,19 @@ INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 30)
 # Failed link look-ups allowed per client address in LINK_GUESS_WINDOW seconds.
 LINK_GUESS_LIMIT = env_int("LINK_GUESS_LIMIT", 20)
 LINK_GUESS_WINDOW = env_int("LINK_GUESS_WINDOW", 15 * 60)
+# Counted in the shared cache when there is one, else in the database: never per process.
+LINK_GUESSES_IN_CACHE = bool(env("REDIS_URL"))
 # Behind a reverse proxy that sets X-Forwarded-For, count link guesses per forwarded address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or ["127.0.0.1", "::1"]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks, not {_proxy!r}"
+        ) from None
 # A neutral website that "Exit this page" goes to.
 EXIT_PAGE_URL = env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 # How long a partner's browser session lasts once a link is opened.
@@ -296,9 +310,15 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line carries a partner's private-link token (a 404 warning names the path).
+    "filters": {"tokens": {"()": "config.log_redaction.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (its development console, mail to ADMINS) would print the
+        # path as it is: its records go to the filtered console above instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "ERROR"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

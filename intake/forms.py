@@ -80,6 +80,10 @@ class StepForm(forms.Form):
                 self._add_med_rows(question)
             else:
                 self.fields[question.id] = make_field(question)
+        for field in self.fields.values():
+            # Partners may share a browser: it must never offer one partner's typed answers
+            # (or contact details) to the other, nor fill them in on its own.
+            field.widget.attrs["autocomplete"] = "off"
 
     # -- medicines: rows of name / dose / how often -------------------------------------
 
@@ -350,7 +354,7 @@ def make_field(question: Question) -> forms.Field:
                 if question.multiline
                 else forms.EmailInput()
                 if question.format == "email"
-                else forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+                else forms.TextInput(attrs={"type": "tel"})
                 if question.format == "phone"
                 else forms.TextInput()
             )

@@ -149,3 +149,16 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.partner} #{self.number}"
+
+
+class LinkGuess(models.Model):
+    """Failed private-link look-ups from one address in the current window: the link-guess
+    limit, in the database so every web process counts the same guesses (when no shared
+    cache is configured)."""
+
+    address = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.count} failed link look-ups"

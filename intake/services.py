@@ -166,15 +166,9 @@ def reopen(partner: Partner) -> Partner:
     if partner.status != Partner.Status.SUBMITTED:
         return partner
     partner.status = Partner.Status.IN_PROGRESS
-    fields = ["status"]
-    if partner.token_hash and partner.token_revoked_at is None:
-        # the partner's own link works again, for a full validity period; a link that was
-        # revoked (say, because it leaked) stays revoked: the clinician issues a new one
-        partner.token_expires_at = timezone.now() + datetime.timedelta(
-            days=settings.INVITATION_TTL_DAYS
-        )
-        fields.append("token_expires_at")
-    partner.save(update_fields=fields)
+    # The link keeps its expiry: one that has expired (or was revoked) does not work again
+    # unless the clinician issues a new one.
+    partner.save(update_fields=["status"])
     answer_set = AnswerSet.objects.select_for_update().get(partner=partner)
     latest = partner.submissions.order_by("-number").first()
     if latest is not None and not answer_set.wizard_state.get("step_data"):

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from config.client_ip import client_ip
 
-from . import services
+from . import guesses, services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
 from .questionnaire import CRISIS_CONTACTS, QUESTIONNAIRES
@@ -80,16 +79,12 @@ def session_partner(request, public_id: str) -> Partner | None:
 @require_http_methods(["GET", "HEAD"])
 def open_link(request, token: str):
     """A private link: check it, start the partner's session, drop the token from the URL."""
-    key = f"intake-link-failures:{client_ip(request) or 'unknown'}"
-    failures = cache.get(key, 0)
-    if failures >= settings.LINK_GUESS_LIMIT:
+    address = client_ip(request) or "unknown"
+    if guesses.limit_reached(address):
         return _neutral(request, status=429, template="intake/link_limited.html")
     partner = Partner.objects.for_token(token).first()
     if partner is None:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.LINK_GUESS_WINDOW)
+        guesses.count_failure(address)
         return _neutral(request)
     pending = request.session.get(SESSION_PENDING)
     request.session.cycle_key()

@@ -19,9 +19,29 @@ class NewCaseForm(forms.Form):
         help_text="Ages and date windows are computed on this date.",
     )
     send_emails = forms.BooleanField(label="E-mail each partner their link now", required=False)
+    # Shown only with the warning that both partners were given the same address.
+    same_address = forms.BooleanField(
+        label="Send both links to the same address",
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=(
+            "Whoever reads that inbox can open both questionnaires. Tick only if the couple "
+            "asked for this."
+        ),
+    )
 
     def clean(self):
         cleaned = super().clean()
+        email_a, email_b = cleaned.get("email_a"), cleaned.get("email_b")
+        if email_a and email_b and email_a.strip().lower() == email_b.strip().lower():
+            self.fields["same_address"].widget = forms.CheckboxInput()
+            if not cleaned.get("same_address"):
+                self.add_error(
+                    "email_b",
+                    "Both partners have the same e-mail address: each partner's link is "
+                    "private. Give partner B's own address, or tick the box below to send "
+                    "both links to this address.",
+                )
         if cleaned.get("send_emails") and not (cleaned.get("email_a") or cleaned.get("email_b")):
             self.add_error("send_emails", "Add at least one e-mail address to send links.")
         return cleaned

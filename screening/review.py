@@ -225,7 +225,8 @@ def reopen_case(couple: Couple, user, reason: str, request=None) -> SignOff:
 
 @transaction.atomic
 def reopen_partner(couple: Couple, label: str, user, reason: str, request=None) -> Partner:
-    """Let a partner change and resubmit their answers; their link works again."""
+    """Let a partner change and resubmit their answers, with the link they have if it still
+    works (an expired or revoked one is not renewed: the clinician issues a new one)."""
     couple = _lock(couple)
     reason = (reason or "").strip()
     if not reason:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.qr import write_qrcode_image
 
 
@@ -70,27 +70,46 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", context)
 
 
+def _fresh_pending_device(user) -> TOTPDevice:
+    """A new secret for the clinician's unconfirmed device (one is made if there is none).
+
+    A pending secret is shown once: every time the set-up page is shown (a new sign-in, a
+    reload) it gets a new one, so a secret seen on a screen, or left in a page that someone
+    else reloads later, is never the one that ends up confirmed.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device.key = default_key()
+    device.last_t = -1
+    device.save(update_fields=["key", "last_t"])  # wrong codes stay counted (throttling)
+    return device
+
+
 @never_cache
 @login_required
 def setup(request):
     if confirmed_device(request.user) is not None:
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next(request)})}")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name="Authenticator app", confirmed=False
-        )
-    form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        otp_login(request, device)
-        messages.success(request, "Two-factor sign-in is set up.")
-        return redirect(_next(request))
+    if request.method == "POST":
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        if device is None:
+            return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next(request)})}")
+        form = TokenForm(request.POST, device=device)
+        if form.is_valid():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "Two-factor sign-in is set up.")
+            return redirect(_next(request))
+        # The key is not shown again: the app already has it, or a new one is asked for.
+        context = {"form": form, "next": _next(request), "secret": None}
+        return render(request, "registration/two_factor_setup.html", context)
+    device = _fresh_pending_device(request.user)
     svg = io.BytesIO()
     write_qrcode_image(device.config_url, svg)
     context = {
-        "form": form,
+        "form": TokenForm(device=device),
         "next": _next(request),
         "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode(),
         "secret": b32encode(device.bin_key).decode(),

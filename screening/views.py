@@ -251,11 +251,21 @@ def reopen_answers(request, reference, label):
     except review.ReviewError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            f"Partner {label.upper()}'s answers are open again and their link works. When they "
-            "submit again, the case is screened again.",
-        )
+        partner = couple.partners.get(label=label)
+        if partner.link_state == "active":
+            messages.success(
+                request,
+                f"Partner {label.upper()}'s answers are open again and their link works. When "
+                "they submit again, the case is screened again.",
+            )
+        else:
+            messages.warning(
+                request,
+                f"Partner {label.upper()}'s answers are open again, but their link has "
+                f"{'expired' if partner.link_state == 'expired' else 'stopped working'}: issue a "
+                "new link so they can change them. When they submit again, the case is "
+                "screened again.",
+            )
     return redirect("screening:case", reference=reference)
 
 

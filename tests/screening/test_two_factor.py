@@ -134,7 +134,7 @@ def test_behind_a_trusted_proxy_a_lockout_is_per_forwarded_address(settings):
     assert page.redirect_chain[-1][0].startswith("/accounts/two-factor/")
     # A made-up X-Forwarded-For in front of the proxy's own entry changes nothing.
     spoofed = Client(HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5", REMOTE_ADDR="127.0.0.1")
-    assert password_step(spoofed, colleague.username).status_code == 429
+    assert password_step(spoofed, guesser.username).status_code == 429
     # Something that is not an address is ignored (the proxy's own address counts), not a 500.
     garbled = Client(HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="127.0.0.1")
     page = password_step(garbled, colleague.username)

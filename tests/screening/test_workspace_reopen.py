@@ -1,6 +1,6 @@
-"""Reopening a partner's answers (with a reason). Their link works again (a revoked
-one stays revoked: a new one is issued); on resubmission the case is screened again; flags that
-still hold keep their disposition, new ones need one."""
+"""Reopening a partner's answers (with a reason). Their link works if it still did (an
+expired or revoked one does not work again: a new one is issued); on resubmission the case is
+screened again; flags that still hold keep their disposition, new ones need one."""
 
 from __future__ import annotations
 
@@ -106,13 +106,35 @@ def test_a_revoked_link_stays_revoked_when_the_answers_are_reopened(people):
     assert browser.get(step_url(case.couple.partner("a"), "review")).status_code == 200
 
 
-def test_an_expired_link_works_again_when_the_answers_are_reopened(people):
+def test_reopening_never_makes_an_expired_link_work_again(people):
+    """Only the clinician's new link does: an expired link may have reached someone else."""
     case = people.case
-    Partner.objects.filter(couple=case.couple, label="a").update(
-        token_expires_at=timezone.now() - datetime.timedelta(days=1)
-    )
+    expired_at = timezone.now() - datetime.timedelta(days=1)
+    Partner.objects.filter(couple=case.couple, label="a").update(token_expires_at=expired_at)
     assert lands_on(case, "a") == "404"
-    reopen(people.clinician, case.couple)
+    response = reopen(people.clinician, case.couple, follow=True)
+    assert "their link has expired: issue a new link" in " ".join(p.messages_shown(response))
+    partner = Partner.objects.get(couple=case.couple, label="a")
+    assert partner.token_expires_at == expired_at
+    assert lands_on(case, "a") == "404"
+    card = p.element_text(response, r'aria-labelledby="partner-a"')[0]
+    assert "Partner A's answers are not submitted and their link has expired" in card
+    assert "their link" not in p.element_text(response, r'aria-labelledby="partner-b"')[0]
+    people.clinician.post(case_url(case.couple) + "partners/a/link/", {"action": "reissue"})
+    page = people.clinician.get(case_url(case.couple))
+    new_link = page.context["new_links"]["a"]
+    browser = client_for(new_link, case.couple.partner("a"))
+    assert browser.get(step_url(case.couple.partner("a"), "review")).status_code == 200
+    assert "has expired" not in visible_text(page)
+
+
+def test_reopening_keeps_a_link_in_force_as_it_was(people):
+    case = people.case
+    expires = timezone.now() + datetime.timedelta(days=2)
+    Partner.objects.filter(couple=case.couple, label="a").update(token_expires_at=expires)
+    response = reopen(people.clinician, case.couple, follow=True)
+    assert "their link works" in " ".join(p.messages_shown(response))
+    assert Partner.objects.get(couple=case.couple, label="a").token_expires_at == expires
     assert lands_on(case, "a") == step_url(case.couple.partner("a"), "review")
 
 
