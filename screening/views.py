@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from intake import services as intake_services
 from intake.models import Couple
 
-from . import pdf, queries, review, summary
+from . import cases, pdf, queries, review, summary
 from .access import clinician_required, get_couple_for_clinician
 from .forms import (
     DispositionForm,
@@ -25,6 +24,10 @@ from .models import AuditEntry, Disposition, record
 from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
+_EMAIL_FAILED = (
+    "The e-mail to partner {label} could not be sent (the mail server did not take it). "
+    "Their link is below: give it to them another way, or try again later."
+)
 
 
 QUEUE_PAGE_SIZE = 50
@@ -63,24 +66,16 @@ def new_case(request):
     form = NewCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        case = intake_services.create_case(
+        case, failed = cases.create_case(
+            request.user,
             email_a=data["email_a"],
             email_b=data["email_b"],
             appointment_date=data["appointment_date"],
-            created_by=request.user,
+            send_emails=data["send_emails"],
+            request=request,
         )
-        record(request.user, AuditEntry.Action.CASE_CREATED, case.couple, request=request)
-        if data["send_emails"]:
-            for partner in case.couple.partners.all():
-                if partner.email:
-                    intake_services.send_invitation(partner, case.links[partner.label])
-                    record(
-                        request.user,
-                        AuditEntry.Action.INVITATION_SENT,
-                        case.couple,
-                        request=request,
-                        partner_label=partner.label,
-                    )
+        for label in failed:
+            messages.error(request, _EMAIL_FAILED.format(label=label.upper()))
         request.session[SESSION_NEW_LINKS] = {"reference": case.couple.reference, **case.links}
         return redirect("screening:case", reference=case.couple.reference)
     return render(request, "screening/new_case.html", {"form": form})
@@ -205,34 +200,15 @@ def partner_link(request, reference, label):
         return redirect("screening:case", reference=reference)
     action = request.POST.get("action")
     if action == "revoke":
-        intake_services.revoke_link(partner)
-        record(
-            request.user,
-            AuditEntry.Action.LINK_REVOKED,
-            couple,
-            request=request,
-            partner_label=label,
-        )
+        cases.revoke_link(request.user, partner, request=request)
         messages.success(request, f"Partner {label.upper()}'s link no longer works.")
     elif action in ("reissue", "reissue_email"):
-        link = intake_services.reissue_link(partner)
-        record(
-            request.user,
-            AuditEntry.Action.LINK_REISSUED,
-            couple,
-            request=request,
-            partner_label=label,
-        )
-        if action == "reissue_email" and partner.email:
-            intake_services.send_invitation(partner, link)
-            record(
-                request.user,
-                AuditEntry.Action.INVITATION_SENT,
-                couple,
-                request=request,
-                partner_label=label,
-            )
+        email = action == "reissue_email" and bool(partner.email)
+        link, sent = cases.reissue_link(request.user, partner, email=email, request=request)
+        if sent:
             messages.success(request, f"A new link was e-mailed to partner {label.upper()}.")
+        elif sent is False:
+            messages.error(request, _EMAIL_FAILED.format(label=label.upper()))
         request.session[SESSION_NEW_LINKS] = {"reference": couple.reference, label: link}
     return redirect("screening:case", reference=reference)
 

@@ -168,3 +168,47 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
     assert response["Location"].startswith("/accounts/login/")
     assert not Couple.objects.exists()
     assert "Clinician sign-in" in visible_text(client.get(response["Location"]))
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: a mail server that is down."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_mail_server_that_is_down_is_said_plainly_and_the_links_are_shown(clinician, settings):
+    from screening.models import AuditEntry
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 2},
+        }
+    }
+    response = clinician.post(
+        "/clinic/cases/new/",
+        {"email_a": "p.one@example.com", "email_b": "p.two@example.com", "send_emails": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = visible_text(response)
+    for label in "AB":
+        assert f"The e-mail to partner {label} could not be sent" in text
+    assert set(_shown_links(response)) == {"a", "b"}  # to give them another way
+    couple = Couple.objects.get()
+    actions = list(couple.audit.values_list("action", flat=True))
+    assert AuditEntry.Action.CASE_CREATED in actions
+    assert AuditEntry.Action.INVITATION_SENT not in actions  # nothing was sent
+
+    response = clinician.post(
+        f"/clinic/cases/{couple.reference}/partners/a/link/",
+        {"action": "reissue_email"},
+        follow=True,
+    )
+    assert "The e-mail to partner A could not be sent" in visible_text(response)
+    assert set(_shown_links(response)) == {"a"}
+    assert not couple.audit.filter(action=AuditEntry.Action.INVITATION_SENT).exists()
+    assert couple.audit.filter(action=AuditEntry.Action.LINK_REISSUED).exists()
