@@ -10,8 +10,6 @@ import hashlib
 import os
 import tempfile
 
-from django.core.files.storage import default_storage
-
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
@@ -48,13 +46,13 @@ def _make_folders(folder: str) -> None:
         os.chmod(path, FOLDER_MODE)
 
 
-def write(name: str, content: bytes) -> str:
-    """Store `content` under the storage name `name` (or a free variant of it) and return the
-    name used. The bytes go to a temporary file in the same folder, are flushed to disk and
-    only then renamed into place, so a full or failing disk never leaves a truncated PDF
-    under a summary's name; on any failure the temporary file is removed."""
-    name = default_storage.get_available_name(name)
-    final = default_storage.path(name)
+def write(storage, name: str, content: bytes) -> str:
+    """Store `content` in a file-system `storage` under `name` (or a free variant of it) and
+    return the name used. The bytes go to a temporary file in the same folder, are flushed to
+    disk and only then renamed into place, so a full or failing disk never leaves a truncated
+    PDF under a summary's name; on any failure the temporary file is removed."""
+    name = storage.get_available_name(name)
+    final = storage.path(name)
     folder = os.path.dirname(final)
     _make_folders(folder)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
@@ -70,10 +68,6 @@ def write(name: str, content: bytes) -> str:
             os.unlink(temporary)
         raise
     return name
-
-
-def delete(name: str) -> None:
-    default_storage.delete(name)
 
 
 def read_verified(stored) -> bytes:

@@ -60,21 +60,23 @@ def _make_summary(sign_off: SignOff) -> int:
                 couple=couple, sign_off=sign_off, version=version, sha256=digest, size=len(content)
             )
             written = summary_files.write(
-                summary_upload_to(summary, f"{couple.reference}-summary-v{version}.pdf"), content
+                summary.file.storage,
+                summary_upload_to(summary, f"{couple.reference}-summary-v{version}.pdf"),
+                content,
             )
             summary.file.name = written
             try:
                 with transaction.atomic():  # a savepoint: the outer block stays usable
                     summary.save()
             except IntegrityError:  # another worker stored it first
-                summary_files.delete(written)
+                summary.file.storage.delete(written)
                 written = None
                 return SummaryPDF.objects.get(sign_off=sign_off).version
             SignOff.objects.filter(pk=sign_off.pk).update(summary_failed_at=None, summary_error="")
             record(None, AuditEntry.Action.PDF_GENERATED, couple, version=version, sha256=digest)
     except BaseException:
         if written is not None:  # stored, but its row was not: no file without a row
-            summary_files.delete(written)
+            summary.file.storage.delete(written)
         raise
     return version
 
