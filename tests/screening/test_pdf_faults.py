@@ -20,15 +20,24 @@ import stat
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from intake import services
 from screening import review
 from screening.models import AuditEntry, SignOff, SummaryPDF
+from tests.auth import sign_in
 from tests.screening.personas import messages_shown
 from tests.screening.personas import text_of as text
 
-from .pdf_support import realistic_document, record_all_dispositions, signed_off_case
+from .pdf_support import (
+    clinician_user,
+    realistic_document,
+    record_all_dispositions,
+    signed_off_case,
+)
+from .test_pdf_workflow import DB_TASKS, worker_side_effects  # noqa: F401 (a fixture)
 
 FAILED = "The prescriber's summary could not be made."
 
@@ -272,3 +281,34 @@ def test_the_command_refuses_an_altered_stored_summary(db, clinician, tmp_path):
     with pytest.raises(CommandError, match="does not match"):
         call_command("summary_pdf", couple.reference, "-o", str(out))
     assert not out.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("worker_side_effects")
+def test_with_the_database_backend_a_failed_summary_ends_failed_and_is_made_again():
+    user = clinician_user("dr.worker")
+    clinician = sign_in(Client(), user)
+    couple = services.import_document(realistic_document()).couple
+    record_all_dispositions(couple, user)
+    settings.MEDIA_ROOT.mkdir()
+    blocker = settings.MEDIA_ROOT / "summaries"
+    blocker.write_text("not a folder")
+
+    def run_worker():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    with override_settings(TASKS=DB_TASKS):
+        clinician.post(reverse("screening:sign_off", args=[couple.reference]), {"note": "Ready."})
+        run_worker()
+        assert DBTaskResult.objects.get().status == "FAILED"
+        assert not SummaryPDF.objects.exists()
+        assert FAILED in text(case_page(clinician, couple))
+
+        blocker.unlink()
+        clinician.post(reverse("screening:summary_again", args=[couple.reference]))
+        assert "being prepared" in text(case_page(clinician, couple))
+        run_worker()
+        statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+        assert statuses == ["FAILED", "SUCCESSFUL"]
+        assert SummaryPDF.objects.get(couple=couple).version == 1
+        assert FAILED not in text(case_page(clinician, couple))
