@@ -75,12 +75,8 @@ def read_verified(stored) -> bytes:
     try:
         with stored.file.open("rb") as handle:
             content = handle.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
-        raise SummaryMissing("The stored summary file is missing.") from error
-    except OSError as error:
-        if error.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise SummaryMissing("The stored summary file is missing.") from error
-        raise
+    except OSError as error:  # gone, or a folder or permission changed under it
+        raise SummaryMissing("The stored summary file is missing or cannot be read.") from error
     if len(content) != stored.size or hashlib.sha256(content).hexdigest() != stored.sha256:
         raise SummaryAltered("The stored summary does not match what was made at sign-off.")
     return content

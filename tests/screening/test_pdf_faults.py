@@ -258,10 +258,14 @@ def test_a_truncated_stored_summary_is_not_handed_out(db, clinician):
     assert AuditEntry.Action.PDF_ALTERED in actions(couple)
 
 
-def test_a_missing_stored_summary_gets_a_clear_page(db, clinician):
+@pytest.mark.parametrize("fault", ["deleted", "a folder in its place"])
+def test_a_missing_stored_summary_gets_a_clear_page(db, clinician, fault):
     couple = signed_off_case(clinician.user)
     stored = SummaryPDF.objects.get(couple=couple)
-    (settings.MEDIA_ROOT / stored.file.name).unlink()
+    path = settings.MEDIA_ROOT / stored.file.name
+    path.unlink()
+    if fault == "a folder in its place":
+        path.mkdir()  # reading it fails with IsADirectoryError, not FileNotFoundError
 
     response = clinician.get(reverse("screening:summary", args=[couple.reference]))
     assert response.status_code == 410
