@@ -40,6 +40,10 @@ class AuditEntry(models.Model):
         CASE_REOPENED = "case_reopened", "Case reopened"
         PDF_GENERATED = "pdf_generated", "Summary PDF generated"
         PDF_DOWNLOADED = "pdf_downloaded", "Summary PDF downloaded"
+        PDF_FAILED = "pdf_failed", "Summary PDF could not be made"
+        PDF_REQUESTED_AGAIN = "pdf_requested_again", "Summary PDF asked for again"
+        PDF_MISSING = "pdf_missing", "Summary PDF file missing"
+        PDF_ALTERED = "pdf_altered", "Summary PDF file altered"
         AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -297,6 +301,10 @@ class SignOff(models.Model):
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.TextField(max_length=2000, blank=True)
+    # The worker's last failure to make this sign-off's summary, in plain words for the
+    # clinician (the traceback goes to the worker's log); cleared when it is made.
+    summary_failed_at = models.DateTimeField(null=True, blank=True)
+    summary_error = models.CharField(max_length=200, blank=True)
 
     objects = SignOffQuerySet.as_manager()
 

@@ -246,3 +246,26 @@ def reopen_partner(couple: Couple, label: str, user, reason: str, request=None) 
         reason=reason,
     )
     return partner
+
+
+@transaction.atomic
+def make_summary_again(couple: Couple, user, request=None) -> SignOff:
+    """Ask the worker again for the summary of the sign-off in force, after it failed."""
+    couple = _lock(couple)
+    signed, stored = summary_in_force(couple)
+    if signed is None:
+        raise ReviewError(
+            "This case is not signed off: a summary is made when it is signed off again."
+        )
+    if stored is not None:
+        raise ReviewError("The summary is already made.")
+    if signed.summary_failed_at is None:
+        raise ReviewError("The summary is being prepared. Try again in a moment.")
+    signed.summary_failed_at = None
+    signed.summary_error = ""
+    signed.save(update_fields=["summary_failed_at", "summary_error"])
+    record(user, AuditEntry.Action.PDF_REQUESTED_AGAIN, couple, request=request)
+    from .tasks import generate_summary
+
+    transaction.on_commit(lambda: generate_summary.enqueue(signed.pk))
+    return signed

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:reference>/sign-off/", views.sign_off, name="sign_off"),
     path("cases/<str:reference>/reopen/", views.reopen_case, name="reopen_case"),
     path("cases/<str:reference>/audit/", views.audit_log, name="audit"),
+    path("cases/<str:reference>/summary/again/", views.summary_again, name="summary_again"),
     path("cases/<str:reference>/summary.pdf", views.summary_download, name="summary"),
     path(
         "cases/<str:reference>/summary-v<int:version>.pdf",

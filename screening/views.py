@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from intake.models import Couple
 
-from . import cases, pdf, queries, review, summary
+from . import cases, pdf, queries, review, summary, summary_files
 from .access import clinician_required, get_couple_for_clinician
 from .forms import (
     DispositionForm,
@@ -103,7 +103,7 @@ def _case_page(request, couple, rejected=None):
             "new_links": links,
             "outcomes": Disposition.Outcome.choices,
             "summaries": couple.summaries.select_related("sign_off"),
-            "summary_pending": _summary_pending(couple),
+            **_summary_state(couple),
             "rejected": rejected,
         },
         status=400 if rejected else 200,
@@ -120,10 +120,29 @@ def _rejected(form, field: str, field_id: str) -> dict:
     }
 
 
-def _summary_pending(couple) -> bool:
-    """Signed off, and the worker has not stored that sign-off's summary yet."""
+def _summary_state(couple) -> dict:
+    """Signed off, and the worker has not stored that sign-off's summary yet: being prepared,
+    or failed (with what the clinician is told)."""
     sign_off, stored = review.summary_in_force(couple)
-    return sign_off is not None and stored is None
+    waiting = sign_off is not None and stored is None
+    failed = sign_off is not None and stored is None and sign_off.summary_failed_at is not None
+    return {
+        "summary_pending": waiting and not failed,
+        "summary_failed": sign_off if failed else None,
+    }
+
+
+@require_POST
+@clinician_required
+def summary_again(request, reference):
+    couple = get_couple_for_clinician(request, reference)
+    try:
+        review.make_summary_again(couple, request.user, request)
+    except review.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The summary is being made again.")
+    return redirect(reverse("screening:case", args=[reference]) + "#summary-status")
 
 
 @require_POST
@@ -273,11 +292,33 @@ def summary_download(request, reference, version=None):
                 "summary is made when the case is signed off again.",
             )
             return redirect("screening:case", reference=reference)
+        if stored is None and sign_off.summary_failed_at is not None:
+            messages.error(
+                request,
+                "The prescriber's summary could not be made. Use “Make it again” below.",
+            )
+            return redirect(reverse("screening:case", args=[reference]) + "#summary-status")
         if stored is None:
             messages.info(request, "The summary is being prepared. Try again in a moment.")
             return redirect("screening:case", reference=reference)
-    with stored.file.open("rb") as handle:
-        content = handle.read()
+    try:
+        content = summary_files.read_verified(stored)
+    except summary_files.SummaryFileError as error:
+        missing = isinstance(error, summary_files.SummaryMissing)
+        record(
+            request.user,
+            AuditEntry.Action.PDF_MISSING if missing else AuditEntry.Action.PDF_ALTERED,
+            couple,
+            request=request,
+            version=stored.version,
+            sha256=stored.sha256,
+        )
+        return render(
+            request,
+            "screening/summary_problem.html",
+            {"couple": couple, "stored": stored, "missing": missing},
+            status=410 if missing else 409,
+        )
     record(
         request.user,
         AuditEntry.Action.PDF_DOWNLOADED,

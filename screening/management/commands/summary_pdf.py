@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.models import Couple
-from screening import review
+from screening import review, summary_files
 from screening.models import AuditEntry, record
 from screening.pdf import render_pdf
 
@@ -20,8 +20,10 @@ class Command(BaseCommand):
         signed = review.sign_off_in_force(couple)
         stored = getattr(signed, "summary", None) if signed else None
         if stored is not None:
-            with stored.file.open("rb") as handle:
-                content = handle.read()
+            try:
+                content = summary_files.read_verified(stored)
+            except summary_files.SummaryFileError as error:
+                raise CommandError(f"{error} Nothing was written.") from error
             kind = f"version {stored.version}"
         else:
             content = render_pdf(couple, draft=signed is None)
