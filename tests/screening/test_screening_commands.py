@@ -3,10 +3,7 @@ pytest-django fails any test that tries)."""
 
 from __future__ import annotations
 
-import importlib.machinery
 import json
-import sys
-import types
 from io import StringIO
 from pathlib import Path
 
@@ -150,11 +147,11 @@ def test_screen_missing_file_and_bad_date(tmp_path):
         run("screen", write(tmp_path, DOCUMENT), "--date", "28/11/2026")
 
 
-def test_rules_lists_every_rule_with_parameter_values(monkeypatch):
-    monkeypatch.setitem(sys.modules, "screening.parameters", None)  # no loader: defaults
-    text = run("rules")
+@pytest.mark.django_db
+def test_rules_lists_every_rule_with_parameter_values():
+    text = run("rules")  # the clinic has not changed a parameter: the defaults are in force
     assert "Screening ruleset 1: 40 rules" in text
-    assert "Parameters (defaults): cardiac_window_months=12" in text
+    assert "Parameters (clinic settings): cardiac_window_months=12" in text
     listed = [line.split()[0] for line in text.splitlines() if line and not line[0].isspace()]
     assert listed[2:] == [rule.id for rule in RULES]
     assert "PS-3   mania                  review (high when mania_now is yes)" in text
@@ -162,11 +159,13 @@ def test_rules_lists_every_rule_with_parameter_values(monkeypatch):
     assert "parameters: csi_cutoff=13.5" in text
 
 
-def test_rules_uses_the_clinic_parameters_when_a_loader_exists(monkeypatch):
-    module = types.ModuleType("screening.parameters")
-    module.__spec__ = importlib.machinery.ModuleSpec("screening.parameters", None)
-    module.current_parameters = lambda: Parameters(ptsd_cutoff=3, cardiac_window_months=6)
-    monkeypatch.setitem(sys.modules, "screening.parameters", module)
+@pytest.mark.django_db
+def test_rules_uses_the_clinic_parameters():
+    from screening.models import ClinicParameters
+
+    row = ClinicParameters.current()
+    row.ptsd_cutoff, row.cardiac_window_months = 3, 6
+    row.save()
     text = run("rules")
     assert "Parameters (clinic settings):" in text
     assert "parameters: ptsd_cutoff=3" in text
@@ -179,9 +178,6 @@ def test_rules_reports_an_unreadable_parameters_table(monkeypatch):
     def broken() -> Parameters:
         raise OperationalError("no such table: screening_clinicparameters")
 
-    module = types.ModuleType("screening.parameters")
-    module.__spec__ = importlib.machinery.ModuleSpec("screening.parameters", None)
-    module.current_parameters = broken
-    monkeypatch.setitem(sys.modules, "screening.parameters", module)
+    monkeypatch.setattr("screening.parameters.current_parameters", broken)
     with pytest.raises(CommandError, match="cannot read the clinic parameters"):
         run("rules")

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import textwrap
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from screening import parameters
 from screening.engine import RULES, RULESET_VERSION, Parameters
 
 WIDTH = 100
 
 
 def parameters_in_force() -> tuple[Parameters, str]:
-    """The clinic's parameters when `screening.parameters.current_parameters` exists,
-    else the defaults. Returns the parameters and where they came from."""
-    if importlib.util.find_spec("screening.parameters") is None:
-        return Parameters(), "defaults"
-    module = importlib.import_module("screening.parameters")
-    loader = getattr(module, "current_parameters", None)
-    if loader is None:
-        return Parameters(), "defaults"
+    """The clinic's parameters (set in the admin) and where they came from."""
     try:
-        return loader(), "clinic settings"
+        return parameters.current_parameters(), "clinic settings"
     except DatabaseError as error:
         # Never show defaults as if they were in force: say why the values are unavailable.
         raise CommandError(
