@@ -7,6 +7,7 @@ Production (DJANGO_ENV=production) refuses to start without what it needs.
 import datetime
 import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -154,6 +155,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+    if TESTING:
+        # The test database is a file, not in memory, so that real worker processes started by
+        # the tests can share it; one per test run.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"tandem-test-{os.getpid()}.sqlite3")
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
