@@ -74,6 +74,8 @@ def retry_due_alerts(now: datetime.datetime | None = None) -> list[int]:
     on, so two sweeps at once enqueue it once."""
     from .tasks import notify_urgent
 
+    if not settings.URGENT_ALERT_EMAILS:
+        return []  # nobody to tell (development): `services.notify_urgent` said so at the first try
     now = now or timezone.now()
     first_try_grace = now - datetime.timedelta(seconds=settings.URGENT_ALERT_RETRY_SECONDS)
     due = Q(next_attempt_at__lte=now) | Q(

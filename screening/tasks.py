@@ -11,7 +11,7 @@ from django.tasks import task
 from intake.models import Couple
 
 from . import background, services
-from .models import AuditEntry, SignOff, SummaryPDF, UrgentAlert, record
+from .models import AuditEntry, SignOff, SummaryPDF, record
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -59,11 +59,7 @@ def notify_urgent(couple_id: int) -> bool:
     tries again, backing off, until it is sent (`screening.background`)."""
     couple = Couple.objects.get(pk=couple_id)
     try:
-        sent = services.notify_urgent(couple)
+        return services.notify_urgent(couple)
     except Exception as error:
         background.alert_failed(couple, error)
         raise
-    untold = UrgentAlert.objects.filter(partner__couple=couple, notified_at__isnull=True)
-    if not sent and untold.exists():
-        background.alert_failed(couple, "URGENT_ALERT_EMAILS is empty")
-    return sent

@@ -292,7 +292,7 @@ def worker_side_effects():
         lg.handlers[:] = lg_handlers
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_database_backend_the_worker_makes_the_summary_off_the_request(
     worker_side_effects,
 ):
