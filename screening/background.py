@@ -155,8 +155,10 @@ def stuck_summaries(now: datetime.datetime | None = None) -> int:
     )
     if not pending:
         return 0
+    oldest = min(at for _, at in pending) - datetime.timedelta(minutes=1)
+    tasks = DBTaskResult.objects.filter(task_path=GENERATE_SUMMARY, enqueued_at__gte=oldest)
     latest: dict[int, DBTaskResult] = {}
-    for result in DBTaskResult.objects.filter(task_path=GENERATE_SUMMARY).order_by("enqueued_at"):
+    for result in tasks.order_by("enqueued_at"):
         args = (result.args_kwargs or {}).get("args") or []
         if args:
             latest[args[0]] = result
