@@ -8,6 +8,7 @@ import datetime
 import ipaddress
 import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import overload
@@ -163,6 +164,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+    if TESTING:
+        # The test database is a file, not in memory, so that real worker processes started by
+        # the tests can share it; one per test run.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"tandem-test-{os.getpid()}.sqlite3")
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -209,8 +216,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-# Background work (the prescriber's PDF): Django's tasks framework, stored in the database and
-# run by `manage.py db_worker` (a separate process). Tests run tasks at once.
+# Background work: Django's tasks framework, stored in the database and run by
+# `manage.py worker` (separate processes, one per queue, so urgent e-mails and the prescriber's
+# PDFs never wait behind each other). Tests run tasks at once unless TEST_DB_TASKS is set.
+TASK_QUEUES = ["urgent", "pdf"]
 TASKS = {
     "default": {
         "BACKEND": (
@@ -218,8 +227,22 @@ TASKS = {
             if TESTING and not env_bool("TEST_DB_TASKS", False)
             else "django_tasks_db.DatabaseBackend"
         ),
+        "QUEUES": TASK_QUEUES,
     }
 }
+# Each worker's sweep, every WORKER_SWEEP_SECONDS: a heartbeat for the health check, retries of
+# urgent e-mails not sent, and tasks left running by a dead worker taken up again.
+WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 5)
+# The health check wants every queue's worker seen within this long.
+WORKER_SEEN_SECONDS = env_int("WORKER_SEEN_SECONDS", 60)
+# A task running longer than this, whose worker is no longer seen, runs again; a task ready or
+# running longer than this counts as stuck for the health check.
+TASK_RUNNING_TIMEOUT_SECONDS = env_int("TASK_RUNNING_TIMEOUT_SECONDS", 5 * 60)
+# Urgent e-mails that failed are tried again after 15 s, 30 s, 60 s, ... at most every 5 minutes;
+# after URGENT_ALERT_MAX_FAILURES failures the case shows "Alert not delivered".
+URGENT_ALERT_RETRY_SECONDS = env_int("URGENT_ALERT_RETRY_SECONDS", 15)
+URGENT_ALERT_RETRY_MAX_SECONDS = env_int("URGENT_ALERT_RETRY_MAX_SECONDS", 5 * 60)
+URGENT_ALERT_MAX_FAILURES = env_int("URGENT_ALERT_MAX_FAILURES", 5)
 # The prescriber's summary: "letter" (default) or "A4".
 SUMMARY_PAPER = env("SUMMARY_PAPER", "letter")
 if SUMMARY_PAPER not in ("letter", "A4"):
@@ -306,6 +329,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # polled over plain HTTP by the supervisor
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from screening import two_factor
+from screening import health, two_factor
 
 # The admin asks for the second factor too.
 admin.site.__class__ = OTPAdminSite
@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -220,8 +220,15 @@ class UrgentAlert(models.Model):
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # When the clinic's e-mail about it went out; empty until then (the worker sends it, and
-    # tries again at the partner's next save of a safety step or at submission if it failed).
+    # its sweep tries again, backing off, until it is sent).
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Failed tries to send it, the last error (the exception, no clinical content), when the
+    # worker's sweep tries next, and since when it is escalated ("alert not delivered":
+    # URGENT_ALERT_MAX_FAILURES failures; cleared when it is sent).
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -345,3 +352,17 @@ class SummaryPDF(models.Model):
 
     def __str__(self):
         return f"{self.couple} summary v{self.version}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker process (`manage.py worker`) and when it was last seen, for the health check."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    queues = models.CharField(max_length=200)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.queues})"

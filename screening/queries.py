@@ -32,7 +32,8 @@ def _undisposed(queryset, couple_field: str):
 
 def review_queue(queryset=None):
     """Cases annotated with their status, partner progress and flag counts, in queue order:
-    open urgent items first, then open high flags, then the oldest."""
+    urgent alerts not delivered first, then open urgent items, then open high flags, then the
+    oldest."""
     queryset = Couple.objects.all() if queryset is None else queryset
     flags = Flag.objects.filter(screening__couple=OuterRef("pk"), screening__is_current=True)
     partners = Partner.objects.filter(couple=OuterRef("pk"))
@@ -45,6 +46,11 @@ def review_queue(queryset=None):
         n_high=_count(flags.filter(severity="high"), "screening__couple"),
         n_review=_count(flags.filter(severity="review"), "screening__couple"),
         n_info=_count(flags.filter(severity="info"), "screening__couple"),
+        alert_not_delivered=Exists(
+            UrgentAlert.objects.filter(
+                partner__couple=OuterRef("pk"), notified_at__isnull=True, escalated_at__isnull=False
+            )
+        ),
         urgent_open=Exists(open_urgent) | Exists(open_flags.filter(severity="urgent")),
         high_open=Exists(open_flags.filter(severity="high")),
         n_submitted=_count(partners.filter(status=Partner.Status.SUBMITTED), "couple"),
@@ -61,7 +67,9 @@ def review_queue(queryset=None):
             output_field=CharField(),
         )
     )
-    return queryset.order_by("-urgent_open", "-high_open", "created_at", "pk")
+    return queryset.order_by(
+        "-alert_not_delivered", "-urgent_open", "-high_open", "created_at", "pk"
+    )
 
 
 def search(queryset, text: str):

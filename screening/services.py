@@ -220,7 +220,7 @@ def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]
     if untold:
         # The e-mail goes out from the worker: a slow or failing mail server never holds up,
         # or breaks, the page of a partner who has just said they are not safe. An e-mail that
-        # failed is tried again here, at the next save of a safety step or at submission.
+        # failed is tried again by the workers' sweep, and here at the next save.
         from .tasks import notify_urgent as notify_task
 
         transaction.on_commit(lambda: notify_task.enqueue(couple.pk))
@@ -265,7 +265,8 @@ def notify_urgent(couple: Couple) -> bool:
         from_email=None,
         recipient_list=recipients,
     )
-    UrgentAlert.objects.filter(pk__in=untold, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
+    told = UrgentAlert.objects.filter(pk__in=untold, notified_at__isnull=True)
+    if told.filter(escalated_at__isnull=False).exists():
+        log.warning("Case %s: the urgent alert not delivered before has now been sent", couple)
+    told.update(notified_at=timezone.now(), next_attempt_at=None, escalated_at=None)
     return True

@@ -1,4 +1,5 @@
-"""Work done off the request path, by the worker (`manage.py db_worker`)."""
+"""Work done off the request path, by the workers (`manage.py worker`): urgent e-mails on the
+"urgent" queue, the prescriber's PDFs on the "pdf" queue, so neither waits behind the other."""
 
 import hashlib
 import logging
@@ -9,14 +10,14 @@ from django.utils import timezone
 
 from intake.models import Couple
 
-from . import services, summary_files
+from . import background, services, summary_files
 from .models import AuditEntry, SignOff, SummaryPDF, record, summary_upload_to
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name="pdf")
 def generate_summary(sign_off_id: int) -> int | None:
     """Render and store the prescriber's summary of a sign-off, once. Returns its version,
     or None when the case was reopened before the worker got to it (nothing is stored: the
@@ -96,9 +97,14 @@ def _record_failure(sign_off: SignOff, error: Exception) -> None:
         )
 
 
-@task()
+@task(queue_name="urgent")
 def notify_urgent(couple_id: int) -> bool:
     """E-mail the clinic that a case has urgent answers not told yet (see
-    `services.notify_urgent`); a failure leaves them untold, and the next save of a safety
-    step or the submission tries again."""
-    return services.notify_urgent(Couple.objects.get(pk=couple_id))
+    `services.notify_urgent`). A failure is recorded on the alerts, and the workers' sweep
+    tries again, backing off, until it is sent (`screening.background`)."""
+    couple = Couple.objects.get(pk=couple_id)
+    try:
+        return services.notify_urgent(couple)
+    except Exception as error:
+        background.alert_failed(couple, error)
+        raise

@@ -43,9 +43,14 @@ def queue(request):
         if data.get("status"):
             couples = couples.filter(status=data["status"])
         if data.get("attention") == "urgent":
-            couples = couples.filter(urgent_open=True)
+            couples = couples.filter(Q(urgent_open=True) | Q(alert_not_delivered=True))
         elif data.get("attention") == "urgent_or_high":
-            couples = couples.filter(Q(n_urgent__gt=0) | Q(n_high__gt=0) | Q(urgent_open=True))
+            couples = couples.filter(
+                Q(n_urgent__gt=0)
+                | Q(n_high__gt=0)
+                | Q(urgent_open=True)
+                | Q(alert_not_delivered=True)
+            )
     page = Paginator(couples, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

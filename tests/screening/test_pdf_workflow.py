@@ -37,7 +37,9 @@ from .pdf_support import (
     signed_off_case,
 )
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DB_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+}
 
 
 @pytest.fixture(autouse=True)
@@ -290,7 +292,7 @@ def worker_side_effects():
         lg.handlers[:] = lg_handlers
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_database_backend_the_worker_makes_the_summary_off_the_request(
     worker_side_effects,
 ):
@@ -311,7 +313,7 @@ def test_with_the_database_backend_the_worker_makes_the_summary_off_the_request(
         assert waiting.status_code == 302
         assert waiting["Location"] == reverse("screening:case", args=[couple.reference])
 
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
         queued.refresh_from_db()
         assert queued.status == "SUCCESSFUL"
