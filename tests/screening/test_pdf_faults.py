@@ -5,17 +5,16 @@ fault for real (no mocked storage) and checks what a clinician sees.
 The tests run as root, and root ignores file permissions (a folder chmod 0500 would still be
 written to). The faults used instead are ones root cannot bypass: MEDIA_ROOT's `summaries`
 folder replaced by a regular file (creating the case's folder under it fails with
-NotADirectoryError), and a file-size limit (RLIMIT_FSIZE) smaller than the PDF, which makes
-the write fail part-way with EFBIG exactly as a full disk fails it with ENOSPC.
+NotADirectoryError), and a small real file system (tmpfs) smaller than the PDF, which makes
+the write fail part-way with ENOSPC as a full disk does.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import resource
-import signal
 import stat
+import subprocess
 
 import pytest
 from django.conf import settings
@@ -157,38 +156,41 @@ def test_an_unwritable_summaries_folder_shows_the_failure_then_make_it_again_wor
 
 
 @contextlib.contextmanager
-def file_size_limit(limit: int):
-    """Writes past `limit` bytes fail with EFBIG, for root too (SIGXFSZ ignored, so the write
-    returns the error instead of killing the process)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+def small_disk(path, size: str):
+    """A real file system of `size` mounted at `path` (tmpfs): a write past it fails with
+    ENOSPC, as on a full disk, for root too. `remount(size)` gives it more room."""
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], check=True)
+
+    def remount(new_size: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,size={new_size}", str(path)], check=True)
+
     try:
-        yield
+        yield remount
     finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
+        subprocess.run(["umount", str(path)], check=True)
 
 
 def test_a_write_that_fails_part_way_leaves_no_file_and_no_row(
     ready_case, clinician, django_capture_on_commit_callbacks
 ):
     limit = 16 * 1024  # the realistic case's PDF is far larger: the write stops part-way
-    with file_size_limit(limit):
+    with small_disk(settings.MEDIA_ROOT, "16k") as remount:
         signed = sign_off(clinician, ready_case, django_capture_on_commit_callbacks)
 
-    assert not SummaryPDF.objects.exists()
-    assert files_under(settings.MEDIA_ROOT) == []  # neither a PDF nor the temporary file
-    signed.refresh_from_db()
-    full = "The clinic's file storage is full, so the PDF could not be saved."
-    assert signed.summary_error == full
-    shown = text(case_page(clinician, ready_case))
-    assert FAILED in shown and "storage is full" in shown and "being prepared" not in shown
+        assert not SummaryPDF.objects.exists()
+        assert files_under(settings.MEDIA_ROOT) == []  # neither a PDF nor the temporary file
+        signed.refresh_from_db()
+        full = "The clinic's file storage is full, so the PDF could not be saved."
+        assert signed.summary_error == full
+        shown = text(case_page(clinician, ready_case))
+        assert FAILED in shown and "storage is full" in shown and "being prepared" not in shown
 
-    make_it_again(clinician, ready_case, django_capture_on_commit_callbacks)
-    stored = SummaryPDF.objects.get()
-    assert stored.size > limit
-    assert (settings.MEDIA_ROOT / stored.file.name).stat().st_size == stored.size
+        remount("4m")  # room again
+        make_it_again(clinician, ready_case, django_capture_on_commit_callbacks)
+        stored = SummaryPDF.objects.get()
+        assert stored.size > limit
+        assert (settings.MEDIA_ROOT / stored.file.name).stat().st_size == stored.size
 
 
 def test_make_it_again_is_refused_once_the_case_is_reopened(
@@ -287,7 +289,7 @@ def test_the_command_refuses_an_altered_stored_summary(db, clinician, tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("worker_side_effects")
 def test_with_the_database_backend_a_failed_summary_ends_failed_and_is_made_again():
     user = clinician_user("dr.worker")
@@ -299,7 +301,15 @@ def test_with_the_database_backend_a_failed_summary_ends_failed_and_is_made_agai
     blocker.write_text("not a folder")
 
     def run_worker():
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        call_command(
+            "worker",
+            "--queue-name",
+            "pdf",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            verbosity=0,
+        )
 
     with override_settings(TASKS=DB_TASKS):
         clinician.post(reverse("screening:sign_off", args=[couple.reference]), {"note": "Ready."})
