@@ -17,3 +17,5 @@ urlpatterns = [
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.errors.server_error"
