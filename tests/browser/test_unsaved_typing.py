@@ -26,6 +26,7 @@ def test_typed_answers_survive_a_refused_save_and_go_once_saved(new_page):
     assert "Please send this page again" in text
     assert "Your answers up to the last save are kept" in text
     assert not case.couple.partner("a").answer_set.answers  # nothing reached the server
+    assert not support.axe_violations(page)
 
     with page.expect_navigation():
         page.get_by_role("link", name="Back to your questionnaire").click()
