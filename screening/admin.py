@@ -107,6 +107,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["couple__reference", "actor_name"]
 
+    def get_exclude(self, request, obj=None):
+        # An entry's details name the rule of a flag and the clinician's reasons: clinical,
+        # so for clinicians only.
+        return [] if is_clinician(request.user) else ["data"]
+
     def has_add_permission(self, request):
         return False
 

@@ -104,3 +104,23 @@ def test_a_clinician_without_the_model_permission_is_refused_and_not_audited(dem
     before = AuditEntry.objects.count()
     assert client.get(_pages(screening)["change"]).status_code == 403
     assert AuditEntry.objects.count() == before
+
+
+def test_audit_entry_details_in_the_admin_are_for_clinicians_only(demo):
+    """An entry's details name a flag's rule (a disposition) or a reason: not for outsiders."""
+    case, _, _ = demo
+    clinician = p.make_user("dr.audit", clinician=True, staff=True)
+    entry = AuditEntry.objects.create(
+        actor=clinician,
+        actor_name="dr.audit",
+        action=AuditEntry.Action.CASE_REOPENED,
+        couple=case.couple,
+        data={"reason": "SI-2 needs a second look"},
+    )
+    url = f"/admin/screening/auditentry/{entry.pk}/change/"
+    outsider = p.signed_in(_all_permissions(p.make_user("office.staff", staff=True)))
+    response = outsider.get(url)
+    assert response.status_code == 200
+    assert "SI-2 needs a second look" not in response.content.decode()
+    clinician.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
+    assert "SI-2 needs a second look" in p.signed_in(clinician).get(url).content.decode()
