@@ -18,6 +18,7 @@ from django.core.validators import EmailValidator, RegexValidator
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from .questionnaire.document import MED_ROWS_MAX
 from .questionnaire.schema import QType, Question, Step
 
 REQUIRED = "Please answer this question."
@@ -33,7 +34,6 @@ PHONE_VALIDATOR = RegexValidator(
 )
 MED_PARTS = (("name", "Medicine", 120), ("dose", "Dose", 60), ("frequency", "How often", 60))
 MED_ROWS_EXTRA = 3
-MED_ROWS_MAX = 40
 
 
 def _yes_no(value: str) -> bool | None:

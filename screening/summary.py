@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from intake.models import Couple, Partner
 from intake.questionnaire import QUESTIONNAIRES
-from intake.questionnaire.display import display_value, is_missing
+from intake.questionnaire.display import display_value, is_missing, printable, unreadable
+from intake.questionnaire.document import check_value
 from intake.questionnaire.schema import Question, Questionnaire
 
 from .models import Disposition, Flag, Screening, SignOff
@@ -48,6 +49,8 @@ class PartnerSummary:
     preferred_name: str
     date_of_birth: str
     age: int | None
+    # question id -> what to show for a stored value its question does not take
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,24 +101,61 @@ def _partner_answers(partner: Partner) -> dict[str, Any]:
     return answer_set.answers if answer_set is not None else {}
 
 
+def _readable_answers(
+    questionnaire: Questionnaire, stored: Any
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The stored answers a page or the PDF can show, and the ones it cannot (a value its
+    question does not take, whatever put it there), as text. Text that cannot be printed is
+    shown escaped."""
+    if not isinstance(stored, dict):
+        return {}, {}
+    answers, bad = {}, {}
+    for question_id, value in stored.items():
+        if not isinstance(question_id, str) or not questionnaire.has_question(question_id):
+            continue
+        value = printable(value)
+        if check_value(questionnaire.question(question_id), value) is None:
+            answers[question_id] = value
+        else:
+            bad[question_id] = unreadable(value)
+    return answers, bad
+
+
+def _shown(question: Question, value: Any) -> str:
+    try:
+        return display_value(question, printable(value))
+    except (TypeError, KeyError, ValueError, AttributeError, StopIteration):
+        return unreadable(value)
+
+
 def _evidence_rows(questionnaire: Questionnaire, evidence: list | dict, partner: str) -> list:
     """The evidence in the order the rule cites it: stored as [question id, value] pairs."""
     rows = []
     pairs = evidence.items() if isinstance(evidence, dict) else evidence
-    for question_id, value in pairs:
-        if not questionnaire.has_question(question_id):
-            rows.append(EvidenceRow(question_id, question_id, str(value)))
+    if not isinstance(pairs, list | type({}.items())):
+        return [EvidenceRow("", "", unreadable(evidence))]
+    for pair in pairs:
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            rows.append(EvidenceRow("", "", unreadable(pair)))
+            continue
+        question_id, value = pair
+        if not isinstance(question_id, str) or not questionnaire.has_question(question_id):
+            rows.append(EvidenceRow(printable(question_id), printable(question_id), _text(value)))
             continue
         question = questionnaire.question(question_id)
         if partner == "couple" and isinstance(value, dict):
             shown = "; ".join(
-                f"{label.upper()}: {display_value(question, v) or MISSING}"
+                f"{printable(str(label)).upper()}: {_shown(question, v) or MISSING}"
                 for label, v in value.items()
             )
         else:
-            shown = display_value(question, value) or MISSING
+            shown = _shown(question, value) or MISSING
         rows.append(EvidenceRow(question_id, question.label, shown))
     return rows
+
+
+def _text(value: Any) -> str:
+    return printable(value) if isinstance(value, str) else unreadable(value)
 
 
 @dataclass
@@ -146,7 +186,7 @@ def build(couple: Couple) -> CaseSummary:
     on_date = couple.appointment_date or timezone.localdate()
     partners = []
     for partner in couple.partners.all():
-        answers = _partner_answers(partner)
+        answers, bad = _readable_answers(questionnaire, _partner_answers(partner))
         partners.append(
             PartnerSummary(
                 partner=partner,
@@ -154,6 +194,7 @@ def build(couple: Couple) -> CaseSummary:
                 preferred_name=answers.get("preferred_name", ""),
                 date_of_birth=answers.get("date_of_birth", ""),
                 age=_age(answers.get("date_of_birth"), on_date),
+                unreadable=bad,
             )
         )
     screening = current_screening(couple)
@@ -200,7 +241,7 @@ def _flag_view(questionnaire, flag: Flag, done, history, needing) -> FlagView:
         severity_label=flag.get_severity_display(),
         partner=flag.partner,
         topic=flag.topic.replace("_", " "),
-        message=flag.message,
+        message=printable(flag.message),
         evidence=_evidence_rows(questionnaire, flag.evidence, flag.partner),
         needs_disposition=flag.key in needing,
         disposition=done.get(flag.key),
@@ -216,7 +257,7 @@ def _alert_view(item: ReviewItem, done, history) -> FlagView:
         severity_label="Urgent",
         partner=item.partner,
         topic="urgent answer before submission",
-        message=item.message,
+        message=printable(item.message),
         evidence=[],
         needs_disposition=True,
         disposition=done.get(item.key),
@@ -239,11 +280,17 @@ def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
     for step in questionnaire.steps:
         rows = []
         for question in step.questions:
-            asked = [question.when is None or question.when.holds(p.answers) for p in partners]
+            asked = [
+                question.id in p.unreadable
+                or question.when is None
+                or question.when.holds(p.answers)
+                for p in partners
+            ]
             if not any(asked):
                 continue
             cells = [
-                display_value(question, p.answers.get(question.id)) if ok else "not asked"
+                p.unreadable.get(question.id)
+                or (_shown(question, p.answers.get(question.id)) if ok else "not asked")
                 for p, ok in zip(partners, asked, strict=True)
             ]
             rows.append(AnswerRow(question, cells, question.private or step.private, asked))

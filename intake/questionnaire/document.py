@@ -18,6 +18,26 @@ from .schema import QType, Question, Questionnaire
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MED_KEYS = ("name", "dose", "frequency")
+# As many medicine rows as the page offers at most.
+MED_ROWS_MAX = 40
+# The deepest the format goes: document > partners > partner > medicines > row > text.
+MAX_DEPTH = 6
+# Text that cannot be stored or printed: control characters other than tab, newline and
+# carriage return, and lone surrogates (half of a character, from a "\ud800" escape).
+UNPRINTABLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def unprintable(text: str) -> str | None:
+    """What is wrong with this text for storing and printing it, or None."""
+    match = UNPRINTABLE_RE.search(text)
+    if match is None:
+        return None
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":
+        return f"contains half of a character (a lone surrogate, {ord(char):#06x})"
+    if char == "\x00":
+        return "must not contain NUL characters"
+    return f"contains a control character ({ord(char):#04x}) that cannot be printed"
 
 
 class DocumentError(ValueError):
@@ -97,11 +117,13 @@ def check_value(question: Question, value: Any) -> str | None:
                 return "must be text"
             if len(value) > question.text_max_length:
                 return f"must be at most {question.text_max_length} characters"
-            if "\x00" in value:
-                return "must not contain NUL characters"
+            if problem := unprintable(value):
+                return problem
         case QType.MEDS:
             if not isinstance(value, list):
                 return "must be a list of {name, dose, frequency}"
+            if len(value) > MED_ROWS_MAX:
+                return f"has {len(value)} medicines; the page takes at most {MED_ROWS_MAX}"
             for row in value:
                 if not isinstance(row, dict) or set(row) - set(MED_KEYS):
                     return "each medicine must be {name, dose, frequency}"
@@ -109,9 +131,32 @@ def check_value(question: Question, value: Any) -> str | None:
                     return "each medicine needs a name"
                 if any(not isinstance(row.get(k, ""), str) for k in MED_KEYS):
                     return "name, dose and frequency must be text"
-                if any("\x00" in row.get(k, "") for k in MED_KEYS):
-                    return "name, dose and frequency must not contain NUL characters"
+                for key in MED_KEYS:
+                    if problem := unprintable(row.get(key, "")):
+                        return f"{key}: {problem}"
     return None
+
+
+def _check_shape(value: Any, depth: int = 1, partner=None, question=None) -> None:
+    """No nesting deeper than the format has, and no key that cannot be printed."""
+    if depth > MAX_DEPTH:
+        raise DocumentError(
+            "nested deeper than an answers document goes", partner=partner, question=question
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if problem := unprintable(key):
+                raise DocumentError(f"a key {problem}", partner=partner, question=question)
+            if depth == 2 and question is None and partner is None:
+                inner_partner, inner_question = (key if key in ("a", "b") else None), None
+            elif depth == 3 and partner is not None:
+                inner_partner, inner_question = partner, key
+            else:
+                inner_partner, inner_question = partner, question
+            _check_shape(item, depth + 1, inner_partner, inner_question)
+    elif isinstance(value, list):
+        for item in value:
+            _check_shape(item, depth + 1, partner, question)
 
 
 def parse_partner(questionnaire: Questionnaire, label: str, answers: Any) -> dict[str, Any]:
@@ -146,6 +191,7 @@ def parse_document(data: Any) -> dict[str, Any]:
 
     if not isinstance(data, dict):
         raise DocumentError("the document must be a JSON object")
+    _check_shape(data)
     unknown = set(data) - {"questionnaire_version", "appointment_date", "partners"}
     if unknown:
         raise DocumentError(f"unknown top-level key {sorted(unknown)[0]!r}")

@@ -118,6 +118,68 @@
     update(null);
   }
 
+  // ---- what was typed on a step survives a save that failed -------------------------------
+  // On "Save and continue" (or Back) the step's values are kept in this tab's sessionStorage,
+  // under this partner's own step address. If the save fails (the page was open too long, the
+  // server is down) and the partner comes back to the step, what they typed is put back. Any
+  // other page that loads (the next step, after a save that worked) clears it, and so does
+  // "Exit this page". sessionStorage belongs to this tab alone and goes when it is closed.
+  var DRAFT = "tandem-step:";
+  var draftKey = form ? DRAFT + window.location.pathname : null;
+  var clearDrafts = function (keep) {
+    try {
+      for (var k = window.sessionStorage.length - 1; k >= 0; k--) {
+        var name = window.sessionStorage.key(k);
+        if (name && name.indexOf(DRAFT) === 0 && name !== keep) window.sessionStorage.removeItem(name);
+      }
+    } catch (e) { /* storage unavailable: nothing kept */ }
+  };
+  clearDrafts(draftKey);
+  if (form) {
+    var ownField = function (el) {
+      return el.name && el.name.indexOf(prefix) === 0 && el.type !== "hidden" && el.type !== "submit";
+    };
+    form.addEventListener("submit", function () {
+      var values = [];
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!ownField(el)) return;
+        if (el.type === "radio" || el.type === "checkbox") {
+          if (el.checked) values.push([el.name, el.value]);
+        } else {
+          values.push([el.name, el.value]);
+        }
+      });
+      try { window.sessionStorage.setItem(draftKey, JSON.stringify(values)); } catch (e) { /* full */ }
+    });
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(draftKey) || "null"); } catch (e) { kept = null; }
+    if (Array.isArray(kept)) {
+      var chosen = {};
+      kept.forEach(function (pair) { (chosen[pair[0]] = chosen[pair[0]] || []).push(pair[1]); });
+      var changed = false;
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!ownField(el)) return;
+        var wanted = chosen[el.name] || [];
+        if (el.type === "radio" || el.type === "checkbox") {
+          var on = wanted.indexOf(el.value) >= 0;
+          if (el.checked !== on) { el.checked = on; changed = true; }
+        } else if (el.value !== (wanted[0] || "")) {
+          el.value = wanted[0] || "";
+          changed = true;
+        }
+      });
+      if (changed) {
+        var note = document.createElement("p");
+        note.className = "alert alert-info";
+        note.setAttribute("role", "status");
+        note.setAttribute("data-restored", "");
+        note.textContent = "What you typed on this page before it could be saved has been put back. Please check it and send it again.";
+        form.insertBefore(note, form.firstChild);
+        form.dispatchEvent(new Event("change"));
+      }
+    }
+  }
+
   // ---- error summary gets focus so it is announced; each link goes to its field with the
   // field's question in view (a plain #link would put the field at the very top, under its
   // question's wording) -----------------------------------------------------------------
@@ -141,6 +203,7 @@
     var dots = document.querySelector("[data-exit-dots]");
     var status = document.querySelector("[data-exit-status]");
     var go = function () {
+      clearDrafts(null);
       if (overlay) overlay.hidden = false;
       document.body.classList.add("exiting");
       window.location.replace(exit.href);

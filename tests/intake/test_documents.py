@@ -276,3 +276,133 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_answers", str(tmp_path / "missing.json"), stdout=StringIO())
     assert not Couple.objects.exists()
+
+
+# --- documents that cannot be stored or printed ------------------------------------------------
+
+
+def _import_raw(tmp_path, raw: bytes) -> str:
+    path = tmp_path / "raw.json"
+    path.write_bytes(raw)
+    out = StringIO()
+    call_command("import_answers", str(path), stdout=out)
+    return out.getvalue().strip()
+
+
+def _demo_json() -> str:
+    return json.dumps(demo_document())
+
+
+def _demo_with(partner: str, question: str, json_value: str) -> bytes:
+    """The demo document with one answer written as raw JSON text (escapes kept as typed)."""
+    text = _demo_json()
+    document = json.loads(text)
+    document["partners"][partner][question] = "@@VALUE@@"
+    return json.dumps(document).replace('"@@VALUE@@"', json_value).encode()
+
+
+UNREADABLE_DOCUMENTS = [
+    (
+        "lone-surrogate",
+        _demo_with("a", "goals_self", '"Feel \\ud800 better"'),
+        "partner a, question goals_self: contains half of a character",
+    ),
+    (
+        "lone-surrogate-in-a-medicine",
+        _demo_with(
+            "b", "medications", '[{"name": "Ramipril\\udfff", "dose": "", "frequency": ""}]'
+        ),
+        "partner b, question medications: name: contains half of a character",
+    ),
+    (
+        "control-character",
+        _demo_with("b", "goals_self", '"Feel \\u001b[31m better"'),
+        "partner b, question goals_self: contains a control character (0x1b)",
+    ),
+    (
+        "too-many-medicines",
+        _demo_with(
+            "a",
+            "medications",
+            json.dumps([{"name": f"Medicine {n}", "dose": "", "frequency": ""} for n in range(41)]),
+        ),
+        "partner a, question medications: has 41 medicines; the page takes at most 40",
+    ),
+    (
+        "deep-nesting-in-an-answer",
+        _demo_with("a", "medications", "[[[[[[[]]]]]]]"),
+        "partner a, question medications: nested deeper than an answers document goes",
+    ),
+    ("deep-nesting-beyond-python", b'{"partners": ' + b"[" * 100_000, "nested deeper"),
+    (
+        "huge-integer",
+        _demo_with("a", "weight_kg", "9" * 5000),
+        "a number is too long to read",
+    ),
+    (
+        "not-utf-8",
+        _demo_json().replace("Sam", "S\u00e9m").encode("latin-1"),
+        "Not UTF-8 text",
+    ),
+    ("utf-16", _demo_json().encode("utf-16"), "Not UTF-8 text"),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [case[1:] for case in UNREADABLE_DOCUMENTS],
+    ids=[case[0] for case in UNREADABLE_DOCUMENTS],
+)
+def test_a_document_that_cannot_be_stored_or_printed_is_refused(tmp_path, raw, words):
+    with pytest.raises(CommandError) as refused:
+        _import_raw(tmp_path, raw)
+    assert words in str(refused.value)
+    assert not Couple.objects.exists()
+
+
+def test_forty_medicines_the_page_allows_are_imported(tmp_path):
+    rows = [{"name": f"Medicine {n}", "dose": "", "frequency": ""} for n in range(40)]
+    reference = _import(tmp_path, _bad("a", medications=rows))
+    assert (
+        Couple.objects.get(reference=reference).partner("a").answer_set.answers["medications"]
+        == rows
+    )
+
+
+def test_tabs_and_new_lines_are_kept(tmp_path):
+    reference = _import(tmp_path, _bad("a", goals_self="Line one\n\tLine two\r\n"))
+    answers = Couple.objects.get(reference=reference).partner("a").answer_set.answers
+    assert answers["goals_self"] == "Line one\n\tLine two\r\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [case[1:] for case in UNREADABLE_DOCUMENTS],
+    ids=[case[0] for case in UNREADABLE_DOCUMENTS],
+)
+def test_the_real_command_refuses_with_a_message_and_no_traceback(tmp_path, raw, words):
+    """The command as a clinic runs it: a message on stderr, exit status 1, no traceback,
+    whether the file is named or piped in."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    path = tmp_path / "raw.json"
+    path.write_bytes(raw)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("DJANGO_ENV", None)
+    for args, stdin in (([str(path)], None), (["-"], raw)):
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "import_answers", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            timeout=120,
+        )
+        stderr = done.stderr.decode("utf-8", "replace")
+        assert done.returncode == 1, stderr
+        assert "Traceback" not in stderr
+        assert words in stderr

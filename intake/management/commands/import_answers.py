@@ -1,9 +1,40 @@
 import json
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from intake import services, signals
 from intake.questionnaire.document import DocumentError
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}") from None
+
+
+def _load(raw: bytes):
+    """The JSON in these bytes; anything that is not a document Tandem can read is a
+    CommandError with a message, never a traceback."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"Not UTF-8 text: byte {error.start} cannot be read. Save the file as UTF-8."
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CommandError(f"Not valid JSON: {error}") from None
+    except RecursionError:
+        raise CommandError("Refused: nested deeper than an answers document goes") from None
+    except ValueError as error:
+        # Python refuses integers of more than sys.get_int_max_str_digits() digits.
+        raise CommandError(f"Refused: a number is too long to read ({error})") from None
 
 
 class Command(BaseCommand):
@@ -13,21 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("file", help="path to the JSON answers document, or - for stdin")
 
     def handle(self, *args, **options):
-        try:
-            if options["file"] == "-":
-                import sys
-
-                data = json.load(sys.stdin)
-            else:
-                with open(options["file"], encoding="utf-8") as handle:
-                    data = json.load(handle)
-        except OSError as error:
-            raise CommandError(f"Cannot read {options['file']}: {error.strerror}") from None
-        except json.JSONDecodeError as error:
-            raise CommandError(f"Not valid JSON: {error}") from None
+        data = _load(_read(options["file"]))
         try:
             case = services.import_document(data)
         except DocumentError as error:
             raise CommandError(f"Refused: {error}") from None
+        except RecursionError:
+            raise CommandError("Refused: nested deeper than an answers document goes") from None
         signals.answers_imported.send(sender=Command, couple=case.couple, actor="command line")
         self.stdout.write(case.couple.reference)
