@@ -42,6 +42,21 @@ setup(MEDIA_ROOT=tempfile.mkdtemp(prefix="tandem-bench-media-"))
 
 TIME_TARGET_S = 0.6
 MEMORY_TARGET_MB = 150
+PAGES_BEFORE_APPENDIX_TARGET = 6
+APPENDIX_HEADING = "Appendix: all answers, by topic"
+
+
+def pages_before_appendix(content: bytes) -> int:
+    """The number of pages before the one where the full answers appendix starts."""
+    import io
+
+    import pypdf
+
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(content)).pages):
+        if APPENDIX_HEADING in " ".join(page.extract_text().split()):
+            return number
+    raise ValueError("no answers appendix in the PDF")
+
 
 # Answers beyond the demo couple's, so that every question (follow-ups too) is answered by at
 # least one partner and every section has content.
@@ -309,6 +324,12 @@ def main():
         f"(min {min(totals):.3f}, max {max(totals):.3f}; CPU time median "
         f"{statistics.median(cpu):.3f} s, min {min(cpu):.3f}); HTML to PDF alone median "
         f"{statistics.median(pdf_only):.3f} s; {pages} pages, {len(content) / 1024:.0f} KiB"
+    )
+    before = pages_before_appendix(content)
+    print(
+        f"pages before the full answers appendix: {before} (target at most "
+        f"{PAGES_BEFORE_APPENDIX_TARGET}: {'OK' if before <= PAGES_BEFORE_APPENDIX_TARGET else 'MISSED'}); "
+        f"{pages} pages in all"
     )
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
