@@ -114,7 +114,9 @@ def facts(summary) -> list[FactRow]:
 
 def parameters_in_words(parameters: dict[str, Any]) -> list[str]:
     words = []
-    for name, value in parameters.items():
+    known = [name for name in PARAMETER_WORDS if name in parameters]
+    for name in known + sorted(set(parameters) - set(known)):
+        value = parameters[name]
         shown = int(value) if isinstance(value, float) and value.is_integer() else value
         template = PARAMETER_WORDS.get(name)
         words.append(template.format(shown) if template else f"{name} = {shown}")
