@@ -39,6 +39,7 @@ from weasyprint.urls import URLFetcherResponse
 
 from intake.models import Couple
 
+from . import prescriber
 from . import summary as case_summary
 from .engine import RULESET_VERSION
 
@@ -175,6 +176,17 @@ def render_html(couple: Couple, *, draft: bool) -> str:
         "screening/summary_pdf.html",
         {
             "s": data,
+            "facts": prescriber.facts(data),
+            "review_lines": [
+                (f, prescriber.reported(f)) for f in data.flags if f.needs_disposition
+            ],
+            "scores": prescriber.scores_by_partner(data),
+            "context_flags": [
+                (f, prescriber.reported(f, 110)) for f in data.flags if not f.needs_disposition
+            ],
+            "parameters": prescriber.parameters_in_words(
+                data.screening.parameters if data.screening else {}
+            ),
             "couple": data.couple,
             "draft": draft,
             "generated_at": timezone.localtime(),

@@ -110,23 +110,80 @@ def test_a_draft_says_draft_on_every_page(case):
         assert f"Page {number} of {total}" in text, number
     first = flat(case.draft_pages[0])
     assert "DRAFT: Prescriber summary" in first
-    assert "not signed off" in first
+    assert "Not signed off yet" in first
 
 
-def test_the_cover(case):
+def test_page_one_answers_the_prescribers_first_questions_for_both_partners(case):
     cover = flat(case.pages[0])
     a, b = case.partners["a"], case.partners["b"]
+    ans = case.answers
+    q = case.questionnaire.question
     assert f"Prescriber summary · case {case.reference}" in cover
-    assert "Preferred name Sam Alex" in cover
-    assert "Date of birth 1958-03-10 1985-09-30" in cover
-    assert "Age on 2027-01-15 68 41" in cover
+    assert "At a glance Partner A: Sam Partner B: Alex" in cover
     assert f"Submitted {minute(a.submitted_at)} {minute(b.submitted_at)}" in cover
-    assert f"Case created {minute(case.created_at)}" in cover
-    assert f"Signed off {minute(case.sign_off.at)} by Robin Lee" in cover
-    assert f"Clinician's note {NOTE}" in cover
+    assert "Age on 2027-01-15 68 (born 1958-03-10) 41 (born 1985-09-30)" in cover
+    body = [f"{ans[p]['height_cm']} cm, {ans[p]['weight_kg']} kg" for p in "ab"]
+    assert f"Height, weight {body[0]} {body[1]}" in cover
+    reading = f"{ans['a']['bp_systolic']}/{ans['a']['bp_diastolic']} mmHg, taken "
+    usual = display_value(q("blood_pressure"), ans["a"]["blood_pressure"])
+    assert f"{reading}{ans['a']['bp_reading_date']} (usually: {usual})" in cover
+    assert ans["b"].get("bp_systolic") is None
+    assert "no reading given (usually: Normal)" in cover
+    medicines = [display_value(q("medications"), ans[p]["medications"]) for p in "ab"]
+    assert medicines[0] == "Sertraline – 50 mg – once a day"
+    assert f"Current medicines (dose, how often) {medicines[0]} {medicines[1]}" in cover
+    assert not ans["a"].get("allergies") and not ans["b"].get("allergies")
+    assert "Allergies none given (left empty) none given (left empty)" in cover
+    pregnancy = [display_value(q("pregnancy"), ans[p]["pregnancy"]) for p in "ab"]
+    assert f"Pregnancy, breastfeeding {pregnancy[0]} {pregnancy[1]}" in cover
+    assert f"Escort home {ans['a']['escort_name']} (the partner)" in cover
+    assert f"{ans['b']['escort_name']} (not the partner)" in cover
+    # every flag that needed review, one line each, with the clinician's disposition
+    assert f"To check: {len(case.items)} flags that needed review" in cover
+    for item in case.items:
+        disposition = case.dispositions[item.key]
+        line = re.search(
+            rf"(URGENT|HIGH|REVIEW) {re.escape(item.rule)} · {item.partner.upper()} (.+?) "
+            rf"{re.escape(disposition.get_outcome_display())}, ",
+            cover,
+        )
+        assert line, item.rule
+        assert len(line.group(2)) <= 60, line.group(2)
+    assert not re.search(r"\bINFO\b", cover)  # listed later, not on page 1
+    for _, name in INSTRUMENTS:
+        assert name in cover
+    for p in "ab":
+        cells = " ".join(
+            f"{case.scores[p][key]['total']} · {case.scores[p][key]['band']}"
+            for key, _ in INSTRUMENTS
+        )
+        assert f"{p.upper()} {cells}" in cover, p
+    assert f"Signed off {minute(case.sign_off.at)} by Robin Lee. Clinician's note: {NOTE}" in cover
+    assert "First appointment: 2027-01-15" in cover
 
 
-def test_for_review_lists_every_flag_sorted_by_severity(case):
+def test_page_one_says_not_answered_for_what_a_partner_left_out():
+    user = clinician_user("dr.sam")
+    document = realistic_document(
+        b={"height_cm": None, "weight_kg": None, "bp_systolic": None, "bp_diastolic": None}
+    )
+    for key in ("height_cm", "weight_kg", "bp_systolic", "bp_diastolic", "bp_reading_date"):
+        document["partners"]["b"].pop(key, None)
+    document["partners"]["a"].pop("bp_reading_date", None)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        couple = services.import_document(document, created_by=user).couple
+    cover = flat(pages_text(render_pdf(couple, draft=True), first=1)[0])
+    a = couple.partners.get(label="a")
+    assert "Not signed off yet; no clinician's note yet." in cover
+    assert "Height, weight 168 cm, 64.5 kg not answered" in cover
+    # no date for the reading: the day it was reported
+    day = timezone.localtime(a.submitted_at).strftime("%Y-%m-%d")
+    assert f"146/92 mmHg, reported on {day}" in cover
+    assert "no reading given (usually: Normal)" in cover
+
+
+def test_flags_that_needed_review_are_detailed_once_in_severity_order(case):
+    reviewed = [f for f in case.flags if f.severity != "info"]
     headings = re.findall(
         r"\b(URGENT|HIGH|REVIEW|INFO) · ([A-Z]{2,3}-\d+) · (partner [AB]|couple) · ", case.text
     )
@@ -136,18 +193,32 @@ def test_for_review_lists_every_flag_sorted_by_severity(case):
             f.rule,
             "couple" if f.partner == "couple" else f"partner {f.partner.upper()}",
         )
-        for f in case.flags
+        for f in reviewed
     ]
     assert headings == expected
     ranks = [SEVERITY_RANK[severity] for severity, _, _ in headings]
     assert ranks == sorted(ranks)
-    assert {severity for severity, _, _ in headings} == set(SEVERITY_RANK)
-    assert f"For review ({len(case.flags)} flags)" in case.text
+    assert {severity for severity, _, _ in headings} == {"URGENT", "HIGH", "REVIEW"}
+    assert "Flags that needed review, in detail" in case.text
 
 
-def test_each_flag_shows_its_message_and_evidence_as_question_and_answer(case):
+def test_flags_that_need_no_review_are_listed_not_expanded(case):
+    info = [f for f in case.flags if f.severity == "info"]
+    assert len(info) == 6
+    start = case.text.index("For context, no review needed")
+    listed = case.text[start:]
+    for flag in info:
+        who = "couple" if flag.partner == "couple" else f"partner {flag.partner.upper()}"
+        first = flat(flag.message).split("; ")[0]
+        assert f"INFO · {flag.rule} · {who} {first[:40]}" in listed, flag.rule
+        assert flat(flag.message) not in case.text, flag.rule  # not expanded
+
+
+def test_each_reviewed_flag_shows_its_message_and_evidence_as_question_and_answer(case):
     for flag in case.flags:
-        assert flat(flag.message) in case.text, flag.rule
+        if flag.severity == "info":
+            continue
+        assert case.text.count(flat(flag.message)) == 1, flag.rule
         for question_id, value in flag.evidence:
             question = case.questionnaire.question(question_id)
             assert flat(question.label) in case.text, (flag.rule, question_id)
@@ -169,18 +240,19 @@ def test_each_flag_shows_the_clinicians_disposition_and_note(case):
             f"({disposition.by.get_username()}, {minute(disposition.at)}): "
             f"{disposition_note(item)}"
         )
-        assert line in case.text, item.rule
-    info = [f for f in case.flags if f.severity == "info"]
-    assert case.text.count("Clinician: for context; no review required") == len(info)
+        assert case.text.count(line) == 1, item.rule
 
 
 def test_scores_of_both_partners_with_bands(case):
-    assert "Scores Instrument Partner A Partner B" in case.text
-    for key, name in INSTRUMENTS:
-        a, b = case.scores["a"][key], case.scores["b"][key]
-        row = f"{name} {a['total']} · {a['band']} {b['total']} · {b['band']}"
-        assert row in case.text
-    assert "PHQ-9 10 · moderate" in case.text
+    names = " ".join(name for _, name in INSTRUMENTS)
+    assert f"Scores Partner {names}" in flat(case.pages[0])
+    for p in "ab":
+        row = " ".join(
+            f"{case.scores[p][key]['total']} · {case.scores[p][key]['band']}"
+            for key, _ in INSTRUMENTS
+        )
+        assert f"{p.upper()} {row}" in flat(case.pages[0])
+    assert "A 10 · moderate" in case.text
 
 
 def test_every_section_of_answers_is_there_side_by_side_in_order(case):
@@ -229,24 +301,33 @@ def test_the_discordance_table(case):
     assert "CSI-4 total (0–21) 13 4 Difference 9" in table
 
 
-def test_a_missing_answer_is_shown_as_missing(case):
+def test_a_missing_answer_is_shown_as_not_answered(case):
     assert "emergency_contact" not in case.answers["b"]
-    assert "Who should we call in an emergency? Jo Rivera, +1 604 555 0199 missing" in case.text
-    assert "What is your gender? missing missing" in case.text
+    assert (
+        "Who should we call in an emergency? Jo Rivera, +1 604 555 0199 not answered"
+    ) in case.text
+    assert "What is your gender? not answered not answered" in case.text
 
 
-def test_the_end_says_when_and_with_which_rules_it_was_made(case):
-    last = flat(case.pages[-1])
-    assert "About this document" in last
+def test_the_summary_says_when_and_with_which_rules_and_settings_it_was_made(case):
     end = case.text[case.text.index("About this document") :]
     before, after = case.generated
     assert any(f"Generated {minute(t)}" in end for t in (before, after))
-    assert f"Ruleset version {case.ruleset_version}" in end
-    assert "Parameters in force" in end
-    for name, value in case.parameters.items():
-        assert f"{name} = {value}" in end
-    assert f"Questionnaire version {case.questionnaire_version}" in end
-    assert case.text.index("About this document") > case.text.index("Practical arrangements")
+    assert (
+        f"Versions Screening rules version {case.ruleset_version}; "
+        f"questionnaire version {case.questionnaire_version}"
+    ) in end
+    assert case.parameters["cardiac_window_months"] == 12
+    assert (
+        "Clinic settings in force Flags were raised for: cardiac events within 12 months "
+        "of the appointment; a top blood-pressure number above 140 mmHg"
+    ) in end
+    for name in case.parameters:
+        assert name not in case.text  # no raw parameter names
+    # before the answers appendix, which starts on a page of its own
+    appendix = case.text.index("Appendix: all answers, by topic")
+    assert case.text.index("About this document") < appendix
+    assert case.text.index("Practical arrangements") > appendix
 
 
 def test_the_pdf_is_tagged_with_a_title_and_a_language(case):
@@ -292,7 +373,7 @@ def test_letter_paper_by_default(case, settings):
         )
 
 
-def test_fonts_are_the_apps_noto_sans_embedded(case):
+def test_fonts_are_the_systems_noto_sans_embedded(case):
     names = set()
     for page in reader(case.final).pages:
         for font in page["/Resources"]["/Font"].values():
@@ -308,7 +389,7 @@ def test_fonts_are_the_apps_noto_sans_embedded(case):
 def test_answers_are_escaped_in_the_html(case):
     assert "<script" not in case.html
     assert 'src="http' not in case.html
-    assert "https://tandem.invalid/static/vendor/noto-sans/" in case.html
+    assert "@font-face" not in case.html  # the system's Noto fonts, nothing fetched
 
 
 def test_print_layout_keeps_headings_flags_and_table_headers_together(case):
@@ -328,22 +409,23 @@ def test_print_layout_keeps_headings_flags_and_table_headers_together(case):
             ) in case.text
         else:
             assert f"{step.title} {header}" in case.text, step.title
-    assert re.search(r"For review \(\d+ flags\) URGENT · ", case.text)
-    assert "Scores Instrument Partner A Partner B" in case.text
+    assert re.search(r"Flags that needed review, in detail URGENT · ", case.text)
+    assert "Scores Partner PHQ-9" in case.text
     assert "Where the partners differ Topic Partner A" in case.text
     assert "About this document Generated" in case.text
 
     answers_begun = False
     for number, page in enumerate(case.pages, start=1):
         text = flat(page)
-        headings = re.findall(r"\b(?:URGENT|HIGH|REVIEW|INFO) · [A-Z]{2,3}-\d+ · ", text)
+        headings = re.findall(r"\b(?:URGENT|HIGH|REVIEW) · [A-Z]{2,3}-\d+ · ", text)
         assert len(headings) == text.count("Clinician: "), number  # whole flags only
         if answers_begun:  # each later page starts with a section or a repeated header row
-            assert text.startswith((header, private_header, *titles, "About this document")), (
+            assert text.startswith((header, private_header, *titles)), (
                 number,
                 text[:60],
             )
         answers_begun = answers_begun or f"{titles[0]} {header}" in text
+        assert answers_begun or "Appendix" not in text
     assert answers_begun
 
 

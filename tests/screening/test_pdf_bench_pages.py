@@ -1,0 +1,29 @@
+"""The bench's case (bench/pdf.py) fits in six Letter pages before the full answers appendix."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from screening.pdf import render_pdf
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+try:
+    from pdf_case import PAGES_BEFORE_APPENDIX_TARGET, build_case, pages_before_appendix
+finally:
+    sys.path.pop(0)
+
+
+# Autocommit, as in the bench: each step's work on commit (the screening) runs at once.
+@pytest.mark.django_db(transaction=True)
+def test_the_bench_case_fits_in_six_pages_before_the_appendix(settings):
+    assert settings.SUMMARY_PAPER.lower() == "letter"
+    Group.objects.get_or_create(name="clinicians")  # a transactional test may have emptied it
+    couple, unanswered, flags = build_case()
+    assert unanswered == [] and len(flags) == 20  # every question answered, 20 flags
+    content = render_pdf(couple, draft=False)
+    assert PAGES_BEFORE_APPENDIX_TARGET == 6
+    assert 1 < pages_before_appendix(content) <= PAGES_BEFORE_APPENDIX_TARGET
