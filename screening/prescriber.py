@@ -69,7 +69,7 @@ def _escort(questionnaire, answers) -> str:
 def facts(summary) -> list[FactRow]:
     """Age, body, blood pressure, medicines, allergies, pregnancy and escort per partner."""
     q = summary.questionnaire
-    rows = {
+    rows: dict[str, list[str]] = {
         f"Age on {summary.on_date:%Y-%m-%d}": [],
         "Height, weight": [],
         "Latest blood pressure": [],

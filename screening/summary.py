@@ -131,9 +131,10 @@ def _shown(question: Question, value: Any) -> str:
 def _evidence_rows(questionnaire: Questionnaire, evidence: list | dict, partner: str) -> list:
     """The evidence in the order the rule cites it: stored as [question id, value] pairs."""
     rows = []
-    pairs = evidence.items() if isinstance(evidence, dict) else evidence
+    pairs: Any = evidence.items() if isinstance(evidence, dict) else evidence
     if not isinstance(pairs, list | type({}.items())):
         return [EvidenceRow("", "", unreadable(evidence))]
+    pair: Any
     for pair in pairs:
         if not isinstance(pair, list | tuple) or len(pair) != 2:
             rows.append(EvidenceRow("", "", unreadable(pair)))
