@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from config.client_ip import client_ip
 
+from .rules import Severity
 from .scoring import Parameters
 
 
@@ -186,17 +187,11 @@ class Screening(models.Model):
 class Flag(models.Model):
     """A flag a clinician must review (or, for info, may read). Asks, never diagnoses."""
 
-    class Severity(models.TextChoices):
-        URGENT = "urgent", "Urgent"
-        HIGH = "high", "High"
-        REVIEW = "review", "Review"
-        INFO = "info", "Info"
-
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="flags")
     position = models.PositiveSmallIntegerField(help_text="order: severity, then rule")
     rule = models.CharField(max_length=8)
     topic = models.CharField(max_length=32)
-    severity = models.CharField(max_length=8, choices=Severity.choices)
+    severity = models.CharField(max_length=8, choices=Severity.choices())
     partner = models.CharField(max_length=6)
     evidence = models.JSONField(default=list, help_text="[question id, value] pairs, in order")
     message = models.TextField()

@@ -18,6 +18,7 @@ from intake.models import Couple, Partner
 
 from .models import Disposition, Flag, SignOff, UrgentAlert
 from .review import CaseStatus
+from .rules import Severity
 
 
 def _count(queryset, group_by: str):
@@ -42,17 +43,17 @@ def review_queue(queryset=None):
     )
     open_flags = _undisposed(flags, "screening__couple_id")
     queryset = queryset.annotate(
-        n_urgent=_count(flags.filter(severity="urgent"), "screening__couple"),
-        n_high=_count(flags.filter(severity="high"), "screening__couple"),
-        n_review=_count(flags.filter(severity="review"), "screening__couple"),
-        n_info=_count(flags.filter(severity="info"), "screening__couple"),
+        n_urgent=_count(flags.filter(severity=Severity.URGENT), "screening__couple"),
+        n_high=_count(flags.filter(severity=Severity.HIGH), "screening__couple"),
+        n_review=_count(flags.filter(severity=Severity.REVIEW), "screening__couple"),
+        n_info=_count(flags.filter(severity=Severity.INFO), "screening__couple"),
         alert_not_delivered=Exists(
             UrgentAlert.objects.filter(
                 partner__couple=OuterRef("pk"), notified_at__isnull=True, escalated_at__isnull=False
             )
         ),
-        urgent_open=Exists(open_urgent) | Exists(open_flags.filter(severity="urgent")),
-        high_open=Exists(open_flags.filter(severity="high")),
+        urgent_open=Exists(open_urgent) | Exists(open_flags.filter(severity=Severity.URGENT)),
+        high_open=Exists(open_flags.filter(severity=Severity.HIGH)),
         n_submitted=_count(partners.filter(status=Partner.Status.SUBMITTED), "couple"),
         n_started=_count(partners.exclude(status=Partner.Status.INVITED), "couple"),
         reviewed=Exists(Disposition.objects.filter(couple=OuterRef("pk"))),

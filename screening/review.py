@@ -24,8 +24,9 @@ from .models import (
     UrgentAlert,
     record,
 )
+from .rules import Severity
 
-NEEDS_DISPOSITION = ("urgent", "high", "review")
+NEEDS_DISPOSITION = (Severity.URGENT, Severity.HIGH, Severity.REVIEW)
 
 
 class ReviewError(Exception):
@@ -101,7 +102,9 @@ def review_items(couple: Couple, screening: Screening | None = None) -> list[Rev
     for alert in alerts:
         if alert.key not in keys:
             items.append(
-                ReviewItem(alert.key, alert.rule, "urgent", alert.partner.label, alert.message)
+                ReviewItem(
+                    alert.key, alert.rule, Severity.URGENT, alert.partner.label, alert.message
+                )
             )
             keys.add(alert.key)
     return items

@@ -52,6 +52,16 @@ class Severity(StrEnum):
     def rank(self) -> int:
         return _SEVERITY_RANK[self]
 
+    @property
+    def label(self) -> str:
+        """The severity as a clinician reads it ("Urgent")."""
+        return self.value.capitalize()
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs, urgent first: for a model field or a form."""
+        return [(severity.value, severity.label) for severity in cls]
+
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Severity):
             return NotImplemented

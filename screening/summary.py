@@ -29,8 +29,9 @@ from .review import (
     review_items,
     sign_off_in_force,
 )
+from .rules import Severity
 
-SEVERITIES = (("urgent", "Urgent"), ("high", "High"), ("review", "Review"), ("info", "Info"))
+SEVERITIES = tuple(Severity.choices())
 INSTRUMENTS = (
     ("phq9", "PHQ-9"),
     ("gad7", "GAD-7"),
@@ -254,7 +255,7 @@ def _alert_view(item: ReviewItem, done, history) -> FlagView:
     return FlagView(
         key=item.key,
         rule=item.rule,
-        severity="urgent",
+        severity=Severity.URGENT,
         severity_label="Urgent",
         partner=item.partner,
         topic="urgent answer before submission",
