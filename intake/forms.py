@@ -18,7 +18,7 @@ from django.core.validators import EmailValidator, RegexValidator
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from .questionnaire.document import MED_ROWS_MAX
+from .questionnaire.document import MED_ROWS_MAX, UNPRINTABLE_RE
 from .questionnaire.schema import QType, Question, Step
 
 REQUIRED = "Please answer this question."
@@ -32,12 +32,27 @@ PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9 ().\-]{7,24}$",
     "Please enter a phone number using digits (spaces, dashes and a leading + are fine).",
 )
+# The same text the answers document refuses (docs/questionnaire.md, The answers document).
+PRINTABLE_VALIDATOR = RegexValidator(
+    UNPRINTABLE_RE,
+    "Please remove the special character in this answer: it cannot be printed (it may have "
+    "come with a copy and paste).",
+    inverse_match=True,
+)
 MED_PARTS = (("name", "Medicine", 120), ("dose", "Dose", 60), ("frequency", "How often", 60))
 MED_ROWS_EXTRA = 3
 
 
 def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
+
+
+class UniqueMultipleChoiceField(forms.MultipleChoiceField):
+    """A box ticked is one answer: a code posted twice (a replayed or hand-made post) is kept
+    once, so the answers document never holds a repeated code."""
+
+    def to_python(self, value):
+        return list(dict.fromkeys(super().to_python(value)))
 
 
 class MonthField(forms.CharField):
@@ -103,7 +118,10 @@ class StepForm(forms.Form):
         for index in range(rows):
             for part, label, max_length in MED_PARTS:
                 self.fields[f"{question.id}__{index}__{part}"] = forms.CharField(
-                    label=f"{label} {index + 1}", required=False, max_length=max_length
+                    label=f"{label} {index + 1}",
+                    required=False,
+                    max_length=max_length,
+                    validators=[PRINTABLE_VALIDATOR],
                 )
 
     def med_row_fields(self, question_id: str) -> list[list[forms.BoundField]]:
@@ -313,7 +331,7 @@ def make_field(question: Question) -> forms.Field:
                 **common,
             )
         case QType.MULTI:
-            return forms.MultipleChoiceField(
+            return UniqueMultipleChoiceField(
                 choices=[(c.code, c.label) for c in question.choices],
                 widget=forms.CheckboxSelectMultiple,
                 **_with_messages(common, invalid_choice="Please choose from the list."),
@@ -348,7 +366,9 @@ def make_field(question: Question) -> forms.Field:
             return MonthField(not_future=question.not_future, **common)
         case QType.TEXT:
             field_class = forms.EmailField if question.format == "email" else forms.CharField
-            validators = [PHONE_VALIDATOR] if question.format == "phone" else []
+            validators = [PRINTABLE_VALIDATOR]
+            if question.format == "phone":
+                validators.append(PHONE_VALIDATOR)
             widget = (
                 forms.Textarea(attrs={"rows": 3})
                 if question.multiline

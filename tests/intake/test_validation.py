@@ -239,6 +239,23 @@ def test_phone_format(partner_a, at_step, value):
     _assert_refused(partner_a, "about", "phone", response, "Please enter a phone number")
 
 
+@pytest.mark.parametrize("value", ["Sam\x1b[31m", "Sam\x07", "Sam\x7fLee"])
+def test_text_that_cannot_be_printed_is_refused_next_to_the_field(partner_a, at_step, value):
+    """The page refuses what the answers document refuses: the draft stays a valid document."""
+    answers = at_step("about")
+    response = post_step(partner_a, "about", {**answers, "emergency_contact": value})
+    _assert_refused(
+        partner_a, "about", "emergency_contact", response, "Please remove the special character"
+    )
+
+
+def test_a_box_posted_twice_is_one_answer(partner_a, at_step):
+    answers = at_step("about")
+    response = post_step(partner_a, "about", {**answers, "safe_contact": ["email", "email"]})
+    _assert_accepted(partner_a, "about", response)
+    assert stored_answers(partner_a.partner)["safe_contact"] == ["email"]
+
+
 @pytest.mark.parametrize("value", ["+1 (604) 555-0101", "604.555.0101", "07700 900123"])
 def test_phone_numbers_people_write_are_accepted(partner_a, at_step, value):
     answers = at_step("about")
