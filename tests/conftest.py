@@ -49,3 +49,17 @@ def clinician(db):
     sign_in(client, user)
     client.user = user
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that commits for real (`django_db(transaction=True)`) restores the
+    migrations' rows (the clinicians group) and leaves content types alone at its flush, so
+    that one transactional test never breaks the next: serialized_rollback for all of them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))

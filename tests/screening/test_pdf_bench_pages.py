@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 
 from screening.pdf import render_pdf
 
@@ -18,10 +17,11 @@ finally:
 
 
 # Autocommit, as in the bench: each step's work on commit (the screening) runs at once.
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: like every transactional test here, so that its flush neither empties
+# the migrations' rows nor re-creates content types that the next serialized test restores.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_bench_case_fits_in_six_pages_before_the_appendix(settings):
     assert settings.SUMMARY_PAPER.lower() == "letter"
-    Group.objects.get_or_create(name="clinicians")  # a transactional test may have emptied it
     couple, unanswered, flags = build_case()
     assert unanswered == [] and len(flags) == 20  # every question answered, 20 flags
     content = render_pdf(couple, draft=False)
