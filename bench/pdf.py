@@ -18,7 +18,8 @@ then:
   static files from a throw-away HTTP server on 127.0.0.1, and times
   `chromium --headless --print-to-pdf` (a new browser per run, as a worker would start one).
 
-Targets: under 0.6 s and under 150 MB per render. Uses a throw-away SQLite database.
+Targets (the worker's render): under 1.5 s and under 150 MB per render. Uses a throw-away
+SQLite database.
 """
 
 import argparse
@@ -42,7 +43,7 @@ setup(MEDIA_ROOT=tempfile.mkdtemp(prefix="tandem-bench-media-"))
 
 from pdf_case import PAGES_BEFORE_APPENDIX_TARGET, build_case, pages_before_appendix  # noqa: E402
 
-TIME_TARGET_S = 0.6
+TIME_TARGET_S = 1.5
 MEMORY_TARGET_MB = 150
 
 

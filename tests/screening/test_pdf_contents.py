@@ -8,12 +8,10 @@ after it; the database work is rolled back afterwards.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
-from django.template.loader import get_template
 from django.test import TestCase
 from django.utils import timezone
 from pypdf.generic import BooleanObject
@@ -21,7 +19,7 @@ from pypdf.generic import BooleanObject
 from intake import services
 from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.display import display_value
-from screening import pdf, review
+from screening import review
 from screening.pdf import render_html, render_pdf
 from screening.summary import INSTRUMENTS
 
@@ -41,7 +39,6 @@ from .pdf_support import (
 # pytest-django's transactional ones, which empty the database when they finish).
 pytestmark = pytest.mark.django_db
 
-UA_CSS = Path(pdf.__file__).with_name("summary_pdf_ua.css")
 SEVERITY_RANK = {"URGENT": 0, "HIGH": 1, "REVIEW": 2, "INFO": 3}
 NOTE = "Ready for the prescriber. Talked through SI-2 with partner A by phone."
 
@@ -427,18 +424,3 @@ def test_print_layout_keeps_headings_flags_and_table_headers_together(case):
         answers_begun = answers_begun or f"{titles[0]} {header}" in text
         assert answers_begun or "Appendix" not in text
     assert answers_begun
-
-
-def test_the_user_agent_stylesheet_has_a_rule_for_every_element_of_the_template():
-    """screening/summary_pdf_ua.css stands in for WeasyPrint's HTML user-agent stylesheet: an
-    element it has no rule for would be laid out as inline text (a span is inline anyway)."""
-    template = Path(get_template("screening/summary_pdf.html").origin.name).read_text()
-    elements = set(re.findall(r"<([a-z][a-z0-9]*)\b", template)) | {"br"}  # br: |linebreaksbr
-    css = re.sub(r"/\*.*?\*/", "", UA_CSS.read_text(), flags=re.S)
-    selected = {
-        name
-        for selector in re.findall(r"([^{};]+)\{", css)
-        for name in re.findall(r"(?<![\w.#:@-])([a-z][a-z0-9]*)", selector)
-    }
-    assert "td" in selected and "h1" in selected
-    assert elements - {"span"} <= selected, elements - {"span"} - selected

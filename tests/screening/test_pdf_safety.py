@@ -21,7 +21,6 @@ from screening.pdf import STATIC_PREFIX, StaticOnlyFetcher, render_html, render_
 
 from .pdf_support import flat, pages_text, realistic_document, squeezed
 
-FONT = "vendor/noto-sans/noto-sans-latin-400-normal.woff2"
 NAME_IN_FOUR_SCRIPTS = "Łucja Dvořák · Nguyễn Thị Ánh · Αλέξης · Дмитрий"
 
 # Every file opened by Python code while `_opened` is not None (audit hooks cannot be removed,
@@ -115,13 +114,6 @@ def test_the_fetcher_serves_a_static_file():
     assert response.content_type == "text/css"
 
 
-def test_the_fetcher_serves_the_apps_fonts_decoded_once():
-    first = StaticOnlyFetcher()(STATIC_PREFIX + FONT).read()
-    assert first[:4] == b"\x00\x01\x00\x00"  # a TrueType font, decoded from the WOFF2 file
-    assert StaticOnlyFetcher()(STATIC_PREFIX + FONT).read() is not None
-    assert pdf._static_body.cache_info().hits >= 1
-
-
 @pytest.mark.parametrize(
     "url",
     [
@@ -153,10 +145,6 @@ def test_the_fetcher_refuses_anything_else(url):
         fetcher.open(url)  # urllib's entry point goes through the same check
     with pytest.raises(URLFetchingError), fetch(fetcher, url):
         pass  # how WeasyPrint calls it: an error it logs, never a fetch
-
-
-def test_the_fetcher_has_no_network_or_file_handlers():
-    assert StaticOnlyFetcher().handlers == []
 
 
 def test_even_markup_that_reached_the_html_fetches_nothing(listening_server):
