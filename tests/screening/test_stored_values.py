@@ -2,7 +2,7 @@
 printed is shown escaped, one its question does not take is shown as not readable.
 
 The values are written straight into the database, as a bug or a hand edit could leave them.
-What each database can hold differs: PostgreSQL's jsonb refuses NUL and lone surrogates,  for
+What each database can hold differs: PostgreSQL's jsonb refuses NUL and lone surrogates; for
 those the test checks that the database refuses them and the case page still works."""
 
 import pytest
