@@ -50,6 +50,10 @@ def create_case(
     return case, failed
 
 
+def _audit(user, action: str, partner: Partner, request) -> None:
+    record(user, action, partner.couple, request=request, partner_label=partner.label)
+
+
 def send_link(user, partner: Partner, link: str, *, request=None) -> bool:
     """E-mail a partner their link and audit it. False when the mail server could not be
     reached or refused it (nothing is recorded as sent; the clinician is shown the link)."""
@@ -60,13 +64,7 @@ def send_link(user, partner: Partner, link: str, *, request=None) -> bool:
             "Could not e-mail partner %s of %s their link: %s", partner.label, partner.couple, error
         )
         return False
-    record(
-        user,
-        AuditEntry.Action.INVITATION_SENT,
-        partner.couple,
-        request=request,
-        partner_label=partner.label,
-    )
+    _audit(user, AuditEntry.Action.INVITATION_SENT, partner, request)
     return True
 
 
@@ -78,13 +76,7 @@ def reissue_link(
     (None when none was asked for)."""
     with transaction.atomic():
         link = intake_services.reissue_link(partner)
-        record(
-            user,
-            AuditEntry.Action.LINK_REISSUED,
-            partner.couple,
-            request=request,
-            partner_label=partner.label,
-        )
+        _audit(user, AuditEntry.Action.LINK_REISSUED, partner, request)
     sent = send_link(user, partner, link, request=request) if email and partner.email else None
     return link, sent
 
@@ -93,10 +85,4 @@ def revoke_link(user, partner: Partner, *, request=None) -> None:
     """The partner's link stops working at once, audited."""
     with transaction.atomic():
         intake_services.revoke_link(partner)
-        record(
-            user,
-            AuditEntry.Action.LINK_REVOKED,
-            partner.couple,
-            request=request,
-            partner_label=partner.label,
-        )
+        _audit(user, AuditEntry.Action.LINK_REVOKED, partner, request)

@@ -2,6 +2,7 @@ import pytest
 
 from intake import services as intake_services
 from tests.screening import personas as p
+from tests.screening.pdf_support import realistic_document, record_all_dispositions
 
 
 @pytest.fixture
@@ -14,3 +15,12 @@ def people(db) -> p.Personas:
 def people_new_case(db) -> p.Personas:
     """Every persona, around a new case (nobody has started): cheaper where flags don't matter."""
     return p.personas(intake_services.create_case(email_a="a@example.com", email_b="b@example.com"))
+
+
+@pytest.fixture
+def ready_case(db, clinician, django_capture_on_commit_callbacks):
+    """A realistic, screened case with every disposition recorded, not yet signed off."""
+    with django_capture_on_commit_callbacks(execute=True):
+        couple = intake_services.import_document(realistic_document()).couple
+    record_all_dispositions(couple, clinician.user)
+    return couple

@@ -46,14 +46,6 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def ready_case(db, clinician, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, clinician.user)
-    return couple
-
-
 def case_page(client, couple):
     return client.get(reverse("screening:case", args=[couple.reference]))
 

@@ -47,15 +47,6 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def ready_case(db, clinician, django_capture_on_commit_callbacks):
-    """A realistic, screened case with every disposition recorded, not yet signed off."""
-    with django_capture_on_commit_callbacks(execute=True):
-        couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, clinician.user)
-    return couple
-
-
 def sign_off_in_view(client, couple, note="Ready for the prescriber."):
     return client.post(reverse("screening:sign_off", args=[couple.reference]), {"note": note})
 
