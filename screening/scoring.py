@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, TypeGuard
 
+from intake.questionnaire.v1 import QUESTIONNAIRE
+
 
 @dataclass(frozen=True)
 class Parameters:
@@ -65,12 +67,19 @@ INSTRUMENT_NAMES: dict[str, str] = {
     "hark": "HARK",
 }
 
-PHQ9_ITEMS = tuple(f"phq9_{n}" for n in range(1, 10))
-GAD7_ITEMS = tuple(f"gad7_{n}" for n in range(1, 8))
-PCPTSD5_ITEMS = tuple(f"pcptsd_{n}" for n in range(1, 6))
-AUDITC_ITEMS = ("auditc_1", "auditc_2", "auditc_3")
-CSI4_ITEMS = ("csi_1", "csi_2", "csi_3", "csi_4")
-HARK_ITEMS = ("ipv_humiliated", "ipv_afraid", "ipv_forced_sex", "ipv_physical")
+# Each instrument's scored items, in order: the questions of the questionnaire tagged with its
+# `instrument` (and `scored`, so not PHQ-9's difficulty question or PC-PTSD-5's event question).
+INSTRUMENT_ITEMS: dict[str, tuple[str, ...]] = {
+    code: QUESTIONNAIRE.instrument_items(code) for code in INSTRUMENT_NAMES
+}
+if not all(INSTRUMENT_ITEMS.values()):  # pragma: no cover - a guard
+    raise RuntimeError("every instrument needs items tagged in the questionnaire")
+PHQ9_ITEMS = INSTRUMENT_ITEMS["phq9"]
+GAD7_ITEMS = INSTRUMENT_ITEMS["gad7"]
+PCPTSD5_ITEMS = INSTRUMENT_ITEMS["pcptsd5"]
+AUDITC_ITEMS = INSTRUMENT_ITEMS["auditc"]
+CSI4_ITEMS = INSTRUMENT_ITEMS["csi4"]
+HARK_ITEMS = INSTRUMENT_ITEMS["hark"]
 
 # AUDIT-C: positive at >= 4 for `male`, >= 3 for everyone else (docs/questionnaire.md:
 # `intersex` and `prefer_not_to_say` use the lower threshold). When sex_for_scoring is

@@ -898,6 +898,7 @@ MOOD = Step(
                     max=3,
                     choices=PHQ9_DIFFICULTY_OPTIONS,
                     instrument="phq9",
+                    scored=False,
                 ),
             ),
         ),
@@ -954,6 +955,7 @@ EXPERIENCES = Step(
                     PCPTSD5_EVENT,
                     when=Not(Eq("ptsd_declined", True)),
                     instrument="pcptsd5",
+                    scored=False,
                 ),
                 *(
                     _yes_no(
