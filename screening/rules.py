@@ -35,6 +35,7 @@ from screening.scoring import (
     GAD7_ITEMS,
     HARK_ITEMS,
     INSTRUMENT_NAMES,
+    MIN_AGE,
     PCPTSD5_ITEMS,
     PHQ9_ITEMS,
     Parameters,
@@ -401,12 +402,29 @@ def declared(rule_id: str, topic: str, severity: Severity, rule: Declared) -> Ru
 # --- suicide risk and safety (private step) ------------------------------------------------
 
 
+SI_FOLLOW_UPS = {"si_intent": "intent", "si_plan": "a plan"}
+
+
+def _si_follow_ups_unanswered(a: Mapping[str, Any]) -> list[str]:
+    """With si_thoughts yes and neither intent nor a plan answered yes: the words for those of
+    the two not answered yet (a step saved part way, or a document without them)."""
+    if not _yes(a, "si_thoughts") or any(_yes(a, qid) for qid in SI_FOLLOW_UPS):
+        return []
+    return [words for qid, words in SI_FOLLOW_UPS.items() if not isinstance(a.get(qid), bool)]
+
+
 def _si_1_parts(a: Mapping[str, Any]) -> list[str]:
     parts = []
     if _yes(a, "si_intent"):
         parts.append("some intention of acting on thoughts of ending their life (past month)")
     if _yes(a, "si_plan"):
         parts.append("having worked out details or a plan (past month)")
+    if unanswered := _si_follow_ups_unanswered(a):
+        parts.append(
+            f"thoughts of ending their life (past month), with the "
+            f"question{'s' if len(unanswered) > 1 else ''} on {_join(unanswered)} not answered "
+            "yet (treated as possibly present)"
+        )
     if _yes(a, "si_behaviour_3m"):
         parts.append("having done or started something to end their life in the past 3 months")
     elif _yes(a, "si_behaviour") and "si_behaviour_3m" not in a:
@@ -421,7 +439,10 @@ def si_1(p: PartnerContext) -> Hit | None:
     parts = _si_1_parts(p.answers)
     if not parts:
         return None
-    evidence = _evidence(p.answers, "si_intent", "si_plan", "si_behaviour", "si_behaviour_3m")
+    cited = ["si_intent", "si_plan", "si_behaviour", "si_behaviour_3m"]
+    if _si_follow_ups_unanswered(p.answers):
+        cited.insert(0, "si_thoughts")
+    evidence = _evidence(p.answers, *cited)
     evidence = tuple((qid, value) for qid, value in evidence if value is True)
     why = (
         "these are the answers that call for safety precautions until a mental-health "
@@ -468,11 +489,29 @@ def si_3(p: PartnerContext) -> Hit | None:
     if a.get("si_behaviour") is True:
         evidence += (("si_behaviour_3m", False),)
     why = (
-        "no intent, plan or behaviour in the past 3 months was reported, but a clinician "
-        "should assess suicide risk before treatment (ketamine products carry a warning about "
-        "suicidal thoughts)"
+        f"{_join(_si_3_answered(a))}; a clinician should assess suicide risk before treatment "
+        "(ketamine products carry a warning about suicidal thoughts)"
     )
     return Hit(evidence, _message(parts, why, REVIEW))
+
+
+def _si_3_answered(a: Mapping[str, Any]) -> list[str]:
+    """What SI-3's partner answered to the questions that would raise SI-1 instead: said as
+    answered no, not asked or not answered, never as "not reported"."""
+    facts = []
+    thoughts = a.get("si_thoughts")
+    if thoughts is True:  # both follow-ups answered no, or SI-1 is raised
+        facts.append("they answered no to intent and to a plan")
+    elif thoughts is False:
+        facts.append("intent and a plan were not asked (no thoughts of ending their life)")
+    else:
+        facts.append("thoughts of ending their life, intent and a plan are not answered")
+    behaviour = a.get("si_behaviour")
+    if behaviour is False:
+        facts.append("they answered no to ever having done something to end their life")
+    elif behaviour is not True:
+        facts.append("whether they have ever done something to end their life is not answered")
+    return facts
 
 
 # --- physical health -----------------------------------------------------------------------
@@ -646,7 +685,8 @@ def ag_1(p: PartnerContext) -> Hit | None:
         return None
     message = (
         f"Is {age} on {p.date_label} (going by date_of_birth); esketamine is not "
-        f"approved under 18 and the clinic's minimum age is {p.params.min_age}. {ACTION[HIGH]}"
+        f"approved under {MIN_AGE} and the clinic's minimum age is {p.params.min_age}. "
+        f"{ACTION[HIGH]}"
     )
     return Hit(_evidence(p.answers, "date_of_birth"), message)
 
@@ -914,17 +954,11 @@ PS_4 = Declared(
     "caution",
 )
 
-DISSOCIATIVE_USE_LABELS = {
-    "once_past_year": "once in the past year",
-    "monthly_or_less": "monthly or less",
-    "weekly_or_more": "weekly or more",
-}
 SU_1 = Declared(
     (
-        ticked(
-            "dissociative_use",
-            DISSOCIATIVE_USE_LABELS,
-            "non-prescribed use of ketamine, PCP, DXM or nitrous oxide in the past year ({which})",
+        Clause(
+            In("dissociative_use", ("once_past_year", "monthly_or_less", "weekly_or_more")),
+            'non-prescribed use of ketamine, PCP, DXM or nitrous oxide, answering "{answer}"',
         ),
     ),
     "the label warns of abuse and misuse, and recent use of dissociatives is a reason for caution",
@@ -1061,8 +1095,9 @@ NONE: tuple[str, ...] = ()
 # declared(id, topic, severity, the Declared clauses) for a declarative rule.
 RULES: tuple[Rule, ...] = (
     Rule("SI-1", "suicide_risk", URGENT, P,
-         "si_intent or si_plan is yes, or si_behaviour_3m is yes (also when si_behaviour is "
-         "yes and si_behaviour_3m is not answered: treated as possibly recent)",
+         "si_intent or si_plan is yes, or si_behaviour_3m is yes; also when si_thoughts is "
+         "yes and si_intent or si_plan is not answered (neither yes), or si_behaviour is yes "
+         "and si_behaviour_3m is not answered: treated as possibly present or recent",
          NONE, si_1),
     Rule("SI-2", "suicide_risk", URGENT, P,
          "PHQ-9 item 9 (phq9_9) is 1 or more",

@@ -14,6 +14,10 @@ from typing import Any, TypeGuard
 
 from intake.questionnaire.v1 import QUESTIONNAIRE
 
+# Esketamine is not approved under 18 (docs/clinical-background.md): AG-1's message says so,
+# so a clinic's minimum age can be set higher, never lower.
+MIN_AGE = 18
+
 
 @dataclass(frozen=True)
 class Parameters:
@@ -24,7 +28,7 @@ class Parameters:
     bp_diastolic_max: int = 90
     ptsd_cutoff: int = 4
     csi_cutoff: float | Decimal = 13.5
-    min_age: int = 18
+    min_age: int = MIN_AGE  # at least MIN_AGE
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -168,13 +172,22 @@ def score_pcptsd5(answers: Mapping[str, Any], params: Parameters) -> Score:
 
 
 def score_auditc(answers: Mapping[str, Any]) -> Score:
-    total, missing = _sum(answers, AUDITC_ITEMS)
+    """AUDIT-C; someone who never drinks (auditc_1 is 0) is not asked items 2 and 3, which
+    then score 0 as the instrument says, so their total is 0."""
+    first, *others = AUDITC_ITEMS
+    never_drinks = item_value(answers, first) == 0
+    if never_drinks:
+        total, missing = 0, ()
+    else:
+        total, missing = _sum(answers, AUDITC_ITEMS)
     sex = answers.get("sex_for_scoring")
     threshold = auditc_threshold(sex)
     if sex is None:
         note = f"sex_for_scoring not answered; the lower threshold (>= {threshold}) is used"
     else:
         note = f"positive at >= {threshold} (sex_for_scoring: {sex})"
+    if never_drinks:
+        note = f"{first} is never, so {' and '.join(others)} are not asked and score 0; {note}"
     if total is None:
         return Score("auditc", None, None, missing, note)
     band = "positive" if total >= threshold else "negative"

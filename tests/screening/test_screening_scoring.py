@@ -89,7 +89,7 @@ def test_phq9_item_9_is_not_needed_to_be_nonzero_for_a_total_and_never_says_no_r
     ],
 )
 def test_one_missing_item_gives_none_not_a_partial_sum(instrument, items, top):
-    answers = spread(0, items, top)
+    answers = spread(1, items, top)  # the first item 1: AUDIT-C's never-drinks rule is apart
     del answers[items[-1]]
     score = scores(answers)[instrument]
     assert score.total is None
