@@ -176,6 +176,8 @@ def score_auditc(answers: Mapping[str, Any]) -> Score:
     then score 0 as the instrument says, so their total is 0."""
     first, *others = AUDITC_ITEMS
     never_drinks = item_value(answers, first) == 0
+    total: int | None
+    missing: tuple[str, ...]
     if never_drinks:
         total, missing = 0, ()
     else:
