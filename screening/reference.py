@@ -8,6 +8,7 @@ stale (the test suite runs it).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,15 @@ def rules_reference() -> str:
     lines += [
         "",
         "## Rules",
+        "",
+        *textwrap.wrap(
+            "Declarative rules ("
+            + ", ".join(rule.id for rule in RULES if rule.declared is not None)
+            + ') are raised when any of the answers they name is given; their "raised when" '
+            "text is made from the same definition the check runs on. The others are checks "
+            "written by hand, for what needs dates, scores, thresholds or another rule.",
+            92,
+        ),
         "",
         "| rule | topic | severity | scope | raised when | parameters |",
         "|---|---|---|---|---|---|",

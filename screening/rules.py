@@ -34,6 +34,7 @@ from screening.scoring import (
     CSI4_ITEMS,
     GAD7_ITEMS,
     HARK_ITEMS,
+    INSTRUMENT_ITEMS,
     INSTRUMENT_NAMES,
     MIN_AGE,
     PCPTSD5_ITEMS,
@@ -360,9 +361,17 @@ class Declared:
 
     def raised_when(self) -> str:
         """The clauses in words: consecutive yes/no clauses and clauses on the same question
-        are merged ("aneurysm_avm or brain_bleed is yes", "thyroid is x or y")."""
+        are merged ("aneurysm_avm or brain_bleed is yes", "thyroid is x or y"); an any_of
+        over all the items of a yes/no instrument is named ("HARK is 1 or more (...)")."""
         groups: list[tuple[str, list[str]]] = []  # (question id, or "" for yes/no; items)
         for clause in self.clauses:
+            questions = tuple(leaf.question for leaf in clause.leaves())
+            if isinstance(clause.when, AnyOf) and questions in INSTRUMENT_ITEMS.values():
+                [name] = [
+                    INSTRUMENT_NAMES[c] for c, i in INSTRUMENT_ITEMS.items() if i == questions
+                ]
+                groups.append((f"={name} is 1 or more (any of {_or(list(questions))} is yes)", []))
+                continue
             for leaf in clause.leaves():
                 if isinstance(leaf, Eq) and leaf.value is True:
                     key, items = "", [leaf.question]
@@ -376,7 +385,9 @@ class Declared:
                     groups.append((key, items))
         texts = []
         for key, items in groups:
-            if not key:
+            if key.startswith("="):
+                texts.append(key[1:])
+            elif not key:
                 texts.append(f"{_or(items)} is yes")
             elif QUESTIONNAIRE.question(key).type == QType.MULTI:
                 texts.append(f"{key} includes {_or(items)}")
