@@ -6,6 +6,12 @@ partner's answers and scores (a `PartnerContext`) or, for couple rules, only the
 allow-listed, non-private COUPLE_QUESTIONS of both partners (a `CoupleContext`), and returns
 None or a `Hit(evidence, message[, severity])`.
 
+Most rules are "any of these answers": they are `Declared` as clauses built on the
+questionnaire's own condition classes (`Eq`, `In`, `any_of`), and both their check and their
+`raised_when` text are made from those clauses, so the text cannot drift from the check. The
+rules that need dates, scores, thresholds, another rule or a severity of their own keep a
+check written by hand (and a hand-written `raised_when`).
+
 Conventions every check follows:
 - Rules read only what is there: a missing answer never raises a flag and never counts as
   "no", except where a rule says otherwise (CV-2 and SI-1 treat a missing "when" as recent).
