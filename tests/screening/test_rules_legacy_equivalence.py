@@ -75,7 +75,7 @@ def in_questionnaire_order(document: dict[str, Any]) -> dict[str, Any]:
     return dict(document, partners=partners)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(props.documents(), props.PARAMETERS, props.EVALUATION)
 def test_the_declarative_rules_raise_what_the_old_rules_raised(document, params, evaluated):
     document = in_questionnaire_order(document)
