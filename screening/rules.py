@@ -227,10 +227,6 @@ def _message(parts: list[str], why: str, severity: Severity) -> str:
     return f"Reports {_join(parts)}; {why}. {ACTION[severity]}"
 
 
-def _label(code: str, labels: Mapping[str, str]) -> str:
-    return labels.get(code, code.replace("_", " "))
-
-
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
 
