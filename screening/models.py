@@ -13,7 +13,7 @@ from django.utils import timezone
 from config.client_ip import client_ip
 
 from .rules import Severity
-from .scoring import Parameters
+from .scoring import MIN_AGE, Parameters
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -119,7 +119,10 @@ class ClinicParameters(models.Model):
         help_text="CSI-4 totals below this show notable dissatisfaction.",
     )
     min_age = models.PositiveSmallIntegerField(
-        default=18, validators=[MinValueValidator(16), MaxValueValidator(30)]
+        default=MIN_AGE,
+        validators=[MinValueValidator(MIN_AGE), MaxValueValidator(30)],
+        help_text=f"Partners younger than this are flagged high (AG-1); at least {MIN_AGE}, "
+        f"as esketamine is not approved under {MIN_AGE}.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

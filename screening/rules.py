@@ -6,6 +6,12 @@ partner's answers and scores (a `PartnerContext`) or, for couple rules, only the
 allow-listed, non-private COUPLE_QUESTIONS of both partners (a `CoupleContext`), and returns
 None or a `Hit(evidence, message[, severity])`.
 
+Most rules are "any of these answers": they are `Declared` as clauses built on the
+questionnaire's own condition classes (`Eq`, `In`, `any_of`), and both their check and their
+`raised_when` text are made from those clauses, so the text cannot drift from the check. The
+rules that need dates, scores, thresholds, another rule or a severity of their own keep a
+check written by hand (and a hand-written `raised_when`).
+
 Conventions every check follows:
 - Rules read only what is there: a missing answer never raises a flag and never counts as
   "no", except where a rule says otherwise (CV-2 and SI-1 treat a missing "when" as recent).
@@ -28,9 +34,17 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from intake.questionnaire.schema import AnyOf, Condition, Eq, In, QType, any_of
+from intake.questionnaire.v1 import QUESTIONNAIRE
 from screening.scoring import (
+    CSI4_ITEMS,
+    GAD7_ITEMS,
     HARK_ITEMS,
+    INSTRUMENT_ITEMS,
     INSTRUMENT_NAMES,
+    MIN_AGE,
+    PCPTSD5_ITEMS,
+    PHQ9_ITEMS,
     Parameters,
     Score,
     auditc_threshold,
@@ -119,9 +133,7 @@ def is_private(question_id: str) -> bool:
 
 # The only answers couple checks are given (an allow-list, so a new private question can
 # never reach them by accident). A couple rule that needs another question adds it here.
-COUPLE_QUESTIONS = frozenset(
-    {"relationship_intent", "readiness", "goal_areas", "csi_1", "csi_2", "csi_3", "csi_4"}
-)
+COUPLE_QUESTIONS = frozenset({"relationship_intent", "readiness", "goal_areas", *CSI4_ITEMS})
 if any(is_private(qid) for qid in COUPLE_QUESTIONS):  # pragma: no cover - a guard
     raise RuntimeError("COUPLE_QUESTIONS must not include a private question")
 
@@ -170,6 +182,7 @@ class Rule:
     parameters: tuple[str, ...]  # names of the Parameters fields the check uses
     check: Callable[[Any], Hit | None]  # PartnerContext or CoupleContext -> Hit | None
     severity_note: str = ""  # when the check can raise another severity (PS-3)
+    declared: Declared | None = None  # the clauses of a declarative rule (its check's data)
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -214,10 +227,6 @@ def _message(parts: list[str], why: str, severity: Severity) -> str:
     return f"Reports {_join(parts)}; {why}. {ACTION[severity]}"
 
 
-def _label(code: str, labels: Mapping[str, str]) -> str:
-    return labels.get(code, code.replace("_", " "))
-
-
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
 
@@ -259,7 +268,162 @@ def age_on(date_of_birth: date, on_date: date) -> int:
     return on_date.year - date_of_birth.year - int(before_birthday)
 
 
+# --- declarative rules: "any of these answers" ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One way a declarative rule is raised: when `when` holds, the partner "reports" `reports`.
+
+    `when` is built from the questionnaire's own condition classes: `Eq` (a yes/no answered
+    yes, or a choice), `In` (a choice among some, or a multi with one of them ticked) or
+    `any_of(Eq(...), ...)` over yes/no questions. In `reports`, "{which}" stands for the
+    words in `which` of the codes chosen or ticked (for `In`) or of the questions answered
+    yes (for `any_of`), in `which`'s order; "{answer}" for the label of the choice made, in
+    the questionnaire's words. Every question whose answer holds is cited as evidence.
+    """
+
+    when: Condition
+    reports: str
+    which: tuple[tuple[str, str], ...] = ()
+
+    def leaves(self) -> tuple[Eq | In, ...]:
+        if isinstance(self.when, AnyOf):
+            return tuple(c for c in self.when.conditions if isinstance(c, Eq | In))
+        if isinstance(self.when, Eq | In):
+            return (self.when,)
+        raise TypeError(f"a clause takes Eq, In or any_of(Eq, ...), not {self.when!r}")
+
+    def held(self, answers: Mapping[str, Any]) -> list[Eq | In]:
+        return [leaf for leaf in self.leaves() if _holds(leaf, answers)]
+
+    def words(self, answers: Mapping[str, Any], held: list[Eq | In]) -> str:
+        keys: list[str] = []
+        for leaf in held:
+            if isinstance(leaf, In):
+                answer = answers.get(leaf.question)
+                chosen = answer if isinstance(answer, list | tuple) else (answer,)
+                keys += [code for code in leaf.options if code in chosen]
+            else:
+                keys.append(leaf.question)
+        which = _join([words for key, words in self.which if key in keys])
+        answer = ""
+        if "{answer}" in self.reports:
+            question = QUESTIONNAIRE.question(held[0].question)
+            answer = question.choice_label(answers.get(question.id))
+        return self.reports.format(which=which, answer=answer)
+
+
+def _holds(leaf: Eq | In, answers: Mapping[str, Any]) -> bool:
+    """As the condition's own `holds`, except that a yes/no counts only when it is exactly
+    true or false (1 is not yes)."""
+    if isinstance(leaf, Eq) and isinstance(leaf.value, bool):
+        return answers.get(leaf.question) is leaf.value
+    if isinstance(leaf, In) and isinstance(answers.get(leaf.question), bool):
+        return False
+    return leaf.holds(answers)
+
+
+def ticked(question_id: str, labels: Mapping[str, str], reports: str) -> Clause:
+    """A clause raised when `question_id` is (or includes) one of the codes of `labels`;
+    "{which}" in `reports` lists the words of those chosen."""
+    return Clause(In(question_id, tuple(labels)), reports, tuple(labels.items()))
+
+
+def yes(question_id: str, reports: str) -> Clause:
+    """A clause raised when the yes/no question `question_id` is answered yes."""
+    return Clause(Eq(question_id, True), reports)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A rule raised when any of its clauses holds. The message is "Reports" and what each
+    clause that holds reports, then `why` (with each `why_also` text whose condition holds),
+    then what the severity asks of the clinician. Its "raised when" text is made from the
+    clauses (`raised_when`), so the catalogue cannot say something the check does not do."""
+
+    clauses: tuple[Clause, ...]
+    why: str
+    why_also: tuple[tuple[Clause, str], ...] = ()
+
+    def hit(self, severity: Severity, p: PartnerContext) -> Hit | None:
+        parts: list[str] = []
+        cited: list[str] = []
+        for clause in self.clauses:
+            if held := clause.held(p.answers):
+                parts.append(clause.words(p.answers, held))
+                cited += [leaf.question for leaf in held]
+        if not parts:
+            return None
+        why = "; ".join(
+            [self.why, *(text for clause, text in self.why_also if clause.held(p.answers))]
+        )
+        evidence = _evidence(p.answers, *dict.fromkeys(cited))
+        return Hit(evidence, _message(parts, why, severity))
+
+    def raised_when(self) -> str:
+        """The clauses in words: consecutive yes/no clauses and clauses on the same question
+        are merged ("aneurysm_avm or brain_bleed is yes", "thyroid is x or y"); an any_of
+        over all the items of a yes/no instrument is named ("HARK is 1 or more (...)")."""
+        groups: list[tuple[str, list[str]]] = []  # (question id, or "" for yes/no; items)
+        for clause in self.clauses:
+            questions = tuple(leaf.question for leaf in clause.leaves())
+            if isinstance(clause.when, AnyOf) and questions in INSTRUMENT_ITEMS.values():
+                [name] = [
+                    INSTRUMENT_NAMES[c] for c, i in INSTRUMENT_ITEMS.items() if i == questions
+                ]
+                groups.append((f"={name} is 1 or more (any of {_or(list(questions))} is yes)", []))
+                continue
+            for leaf in clause.leaves():
+                if isinstance(leaf, Eq) and leaf.value is True:
+                    key, items = "", [leaf.question]
+                else:
+                    key = leaf.question
+                    values = leaf.options if isinstance(leaf, In) else (leaf.value,)
+                    items = [str(value) for value in values]
+                if groups and groups[-1][0] == key:
+                    groups[-1][1].extend(i for i in items if i not in groups[-1][1])
+                else:
+                    groups.append((key, items))
+        texts = []
+        for key, items in groups:
+            if key.startswith("="):
+                texts.append(key[1:])
+            elif not key:
+                texts.append(f"{_or(items)} is yes")
+            elif QUESTIONNAIRE.question(key).type == QType.MULTI:
+                texts.append(f"{key} includes {_or(items)}")
+            else:
+                texts.append(f"{key} is {_or(items)}")
+        return ", or ".join(texts)
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def declared(rule_id: str, topic: str, severity: Severity, rule: Declared) -> Rule:
+    """The catalogue entry of a declarative rule."""
+
+    def check(p: PartnerContext) -> Hit | None:
+        return rule.hit(severity, p)
+
+    check.__name__ = check.__qualname__ = rule_id.lower().replace("-", "_")
+    return Rule(rule_id, topic, severity, "partner", rule.raised_when(), NONE, check, declared=rule)
+
+
 # --- suicide risk and safety (private step) ------------------------------------------------
+
+
+SI_FOLLOW_UPS = {"si_intent": "intent", "si_plan": "a plan"}
+
+
+def _si_follow_ups_unanswered(a: Mapping[str, Any]) -> list[str]:
+    """With si_thoughts yes and neither intent nor a plan answered yes: the words for those of
+    the two not answered yet (a step saved part way, or a document without them)."""
+    if not _yes(a, "si_thoughts") or any(_yes(a, qid) for qid in SI_FOLLOW_UPS):
+        return []
+    return [words for qid, words in SI_FOLLOW_UPS.items() if not isinstance(a.get(qid), bool)]
 
 
 def _si_1_parts(a: Mapping[str, Any]) -> list[str]:
@@ -268,6 +432,12 @@ def _si_1_parts(a: Mapping[str, Any]) -> list[str]:
         parts.append("some intention of acting on thoughts of ending their life (past month)")
     if _yes(a, "si_plan"):
         parts.append("having worked out details or a plan (past month)")
+    if unanswered := _si_follow_ups_unanswered(a):
+        parts.append(
+            f"thoughts of ending their life (past month), with the "
+            f"question{'s' if len(unanswered) > 1 else ''} on {_join(unanswered)} not answered "
+            "yet (treated as possibly present)"
+        )
     if _yes(a, "si_behaviour_3m"):
         parts.append("having done or started something to end their life in the past 3 months")
     elif _yes(a, "si_behaviour") and "si_behaviour_3m" not in a:
@@ -282,7 +452,10 @@ def si_1(p: PartnerContext) -> Hit | None:
     parts = _si_1_parts(p.answers)
     if not parts:
         return None
-    evidence = _evidence(p.answers, "si_intent", "si_plan", "si_behaviour", "si_behaviour_3m")
+    cited = ["si_intent", "si_plan", "si_behaviour", "si_behaviour_3m"]
+    if _si_follow_ups_unanswered(p.answers):
+        cited.insert(0, "si_thoughts")
+    evidence = _evidence(p.answers, *cited)
     evidence = tuple((qid, value) for qid, value in evidence if value is True)
     why = (
         "these are the answers that call for safety precautions until a mental-health "
@@ -329,90 +502,32 @@ def si_3(p: PartnerContext) -> Hit | None:
     if a.get("si_behaviour") is True:
         evidence += (("si_behaviour_3m", False),)
     why = (
-        "no intent, plan or behaviour in the past 3 months was reported, but a clinician "
-        "should assess suicide risk before treatment (ketamine products carry a warning about "
-        "suicidal thoughts)"
+        f"{_join(_si_3_answered(a))}; a clinician should assess suicide risk before treatment "
+        "(ketamine products carry a warning about suicidal thoughts)"
     )
     return Hit(evidence, _message(parts, why, REVIEW))
 
 
-HARK_LABELS = {
-    "ipv_humiliated": "humiliated or emotionally abused",
-    "ipv_afraid": "afraid",
-    "ipv_forced_sex": "forced into sexual activity",
-    "ipv_physical": "physically hurt",
-}
-
-
-def ipv_1(p: PartnerContext) -> Hit | None:
-    a = p.answers
-    parts = []
-    if _yes(a, "unsafe_now"):
-        parts.append("being afraid for their safety at home right now")
-    hark_yes = [HARK_LABELS[qid] for qid in HARK_ITEMS if _yes(a, qid)]
-    if hark_yes:
-        # Any HARK item answered yes means HARK >= 1, even if other items are unanswered.
-        parts.append(f"a positive HARK (past year, by a partner or ex-partner: {_join(hark_yes)})")
-    if _yes(a, "ipv_hurt_partner"):
-        parts.append("having pushed, hit or hurt a partner in the past year")
-    if not parts:
-        return None
-    evidence = tuple(
-        (qid, True) for qid in ("unsafe_now", *HARK_ITEMS, "ipv_hurt_partner") if _yes(a, qid)
-    )
-    why = (
-        "violence or fear in a relationship changes whether joint sessions and shared "
-        "dosing are safe; speak with this partner alone and never raise these answers in "
-        "front of the other partner"
-    )
-    return Hit(evidence, _message(parts, why, URGENT))
-
-
-def vol_1(p: PartnerContext) -> Hit | None:
-    a = p.answers
-    parts = []
-    if _yes(a, "pressured"):
-        parts.append("being pressured by someone to take part")
-    free = a.get("free_to_decline")
-    if free in ("no", "not_sure"):
-        answer = "no" if free == "no" else "not sure"
-        parts.append(
-            f'answering "{answer}" when asked if they feel free to say no, or to stop at any '
-            "time, without consequences at home"
-        )
-    if not parts:
-        return None
-    evidence: Evidence = ()
-    if _yes(a, "pressured"):
-        evidence += (("pressured", True),)
-    if free in ("no", "not_sure"):
-        evidence += (("free_to_decline", free),)
-    why = (
-        "consent to treatment must be free of pressure, including pressure from a partner; "
-        "talk with this partner alone"
-    )
-    return Hit(evidence, _message(parts, why, HIGH))
+def _si_3_answered(a: Mapping[str, Any]) -> list[str]:
+    """What SI-3's partner answered to the questions that would raise SI-1 instead: said as
+    answered no, not asked or not answered, never as "not reported"."""
+    facts = []
+    thoughts = a.get("si_thoughts")
+    if thoughts is True:  # both follow-ups answered no, or SI-1 is raised
+        facts.append("they answered no to intent and to a plan")
+    elif thoughts is False:
+        facts.append("intent and a plan were not asked (no thoughts of ending their life)")
+    else:
+        facts.append("thoughts of ending their life, intent and a plan are not answered")
+    behaviour = a.get("si_behaviour")
+    if behaviour is False:
+        facts.append("they answered no to ever having done something to end their life")
+    elif behaviour is not True:
+        facts.append("whether they have ever done something to end their life is not answered")
+    return facts
 
 
 # --- physical health -----------------------------------------------------------------------
-
-
-def cv_1(p: PartnerContext) -> Hit | None:
-    a = p.answers
-    parts = []
-    if _yes(a, "aneurysm_avm"):
-        parts.append("an aneurysm or arteriovenous malformation")
-    if _yes(a, "brain_bleed"):
-        parts.append("bleeding in the brain")
-    if not parts:
-        return None
-    evidence = tuple((qid, True) for qid in ("aneurysm_avm", "brain_bleed") if _yes(a, qid))
-    why = (
-        "drug labels list aneurysmal vascular disease, arteriovenous malformation and a "
-        "history of bleeding in the brain as reasons not to use esketamine, because it "
-        "raises blood pressure"
-    )
-    return Hit(evidence, _message(parts, why, HIGH))
 
 
 CARDIAC_EVENTS = (
@@ -518,97 +633,7 @@ def cv_4(p: PartnerContext) -> Hit | None:
     return Hit(tuple(evidence), _message(parts, why, REVIEW))
 
 
-def _simple(
-    name: str, question_id: str, reported: str, why: str, severity: Severity
-) -> Callable[[PartnerContext], Hit | None]:
-    """A check raised by one yes/no question answered yes."""
-
-    def check(p: PartnerContext) -> Hit | None:
-        if not _yes(p.answers, question_id):
-            return None
-        return Hit(((question_id, True),), _message([reported], why, severity))
-
-    check.__name__ = check.__qualname__ = name
-    return check
-
-
-cv_5 = _simple(
-    "cv_5",
-    "heart_rhythm_failure_valve",
-    "an irregular heartbeat, heart failure, valve disease or a pacemaker",
-    "ketamine raises heart rate and blood pressure, and labels warn about uncontrolled "
-    "heart problems",
-    REVIEW,
-)
-
-ne_1 = _simple(
-    "ne_1",
-    "head_injury_icp",
-    "a serious head injury, a brain tumour or shunt, or raised pressure in the head",
-    "the esketamine label says not to give it where a rise in pressure inside the head is "
-    "a serious risk",
-    REVIEW,
-)
-
-ne_2 = _simple(
-    "ne_2",
-    "glaucoma_eye",
-    "glaucoma, a recent eye injury or planned eye surgery",
-    "ketamine can raise the pressure inside the eye",
-    REVIEW,
-)
-
-
-def ne_3(p: PartnerContext) -> Hit | None:
-    a = p.answers
-    parts: list[str] = []
-    evidence: list[tuple[str, Any]] = []
-    if _yes(a, "seizures"):
-        parts.append("epilepsy or seizures")
-        evidence.append(("seizures", True))
-    if "theophylline" in _codes(a, "med_classes"):
-        parts.append("taking theophylline or aminophylline")
-        evidence += _evidence(a, "med_classes")
-    if not parts:
-        return None
-    why = (
-        "the ketamine label says theophylline and aminophylline lower the seizure threshold "
-        "with ketamine, and ketamine can cause movements that resemble seizures"
-    )
-    return Hit(tuple(evidence), _message(parts, why, REVIEW))
-
-
 # --- mental health -------------------------------------------------------------------------
-
-
-def ps_1(p: PartnerContext) -> Hit | None:
-    a = p.answers
-    parts: list[str] = []
-    evidence: list[tuple[str, Any]] = []
-    if _yes(a, "psychotic_symptoms"):
-        parts.append(
-            "having heard or seen things others did not, or held beliefs others found very strange"
-        )
-        evidence.append(("psychotic_symptoms", True))
-    if "psychotic_disorder" in _codes(a, "conditions_told"):
-        parts.append("being told by a professional they have a psychotic disorder")
-        evidence += _evidence(a, "conditions_told")
-    if not parts:
-        return None
-    why = (
-        "ketamine's dissociative effects can worsen psychosis, and the label asks for a "
-        "careful assessment of benefit and risk first"
-    )
-    return Hit(tuple(evidence), _message(parts, why, HIGH))
-
-
-ps_2 = _simple(
-    "ps_2",
-    "family_psychosis",
-    "a parent, brother, sister or child with schizophrenia or psychosis",
-    "clinics treat a close family history of psychosis as a reason for caution with ketamine",
-    REVIEW,
-)
 
 
 def ps_3(p: PartnerContext) -> Hit | None:
@@ -634,41 +659,7 @@ def ps_3(p: PartnerContext) -> Hit | None:
     return Hit(tuple(evidence), _message(parts, why, severity), severity)
 
 
-def ps_4(p: PartnerContext) -> Hit | None:
-    if "dissociative_disorder" not in _codes(p.answers, "conditions_told"):
-        return None
-    why = (
-        "ketamine causes dissociation, and clinics treat dissociative disorders as a reason "
-        "for caution"
-    )
-    message = _message(
-        ["being told by a professional they have a dissociative disorder"], why, REVIEW
-    )
-    return Hit(_evidence(p.answers, "conditions_told"), message)
-
-
 # --- substances ------------------------------------------------------------------------------
-
-DISSOCIATIVE_USE_LABELS = {
-    "once_past_year": "once in the past year",
-    "monthly_or_less": "monthly or less",
-    "weekly_or_more": "weekly or more",
-}
-
-
-def su_1(p: PartnerContext) -> Hit | None:
-    value = p.answers.get("dissociative_use")
-    if value not in DISSOCIATIVE_USE_LABELS:
-        return None
-    reported = (
-        "non-prescribed use of ketamine, PCP, DXM or nitrous oxide in the past year "
-        f"({DISSOCIATIVE_USE_LABELS[value]})"
-    )
-    why = (
-        "the label warns of abuse and misuse, and recent use of dissociatives is a reason "
-        "for caution"
-    )
-    return Hit((("dissociative_use", value),), _message([reported], why, HIGH))
 
 
 def su_2(p: PartnerContext) -> Hit | None:
@@ -693,138 +684,6 @@ def su_2(p: PartnerContext) -> Hit | None:
     return Hit(tuple(evidence), _message(parts, why, REVIEW))
 
 
-SUBSTANCE_LABELS = {
-    "cocaine": "cocaine",
-    "amphetamines": "amphetamines",
-    "opioids_non_prescribed": "non-prescribed opioids",
-    "psychedelics": "psychedelics",
-    "sedatives_non_prescribed": "non-prescribed sedatives",
-}
-
-
-def su_3(p: PartnerContext) -> Hit | None:
-    a = p.answers
-    parts: list[str] = []
-    evidence: list[tuple[str, Any]] = []
-    used = [code for code in _codes(a, "substances_past_year") if code not in ("none", "cannabis")]
-    if used:
-        names = _join([_label(code, SUBSTANCE_LABELS) for code in used])
-        parts.append(f"using {names} in the past year")
-        evidence += _evidence(a, "substances_past_year")
-    if _yes(a, "substance_treatment"):
-        parts.append("being in treatment or recovery for substance use now")
-        evidence.append(("substance_treatment", True))
-    if "substance_use_disorder" in _codes(a, "conditions_told"):
-        parts.append("being told by a professional they have a substance use disorder")
-        evidence += _evidence(a, "conditions_told")
-    if not parts:
-        return None
-    why = "the label asks for the risk of misuse to be assessed before prescribing"
-    return Hit(tuple(evidence), _message(parts, why, REVIEW))
-
-
-# --- pregnancy, organs, reactions --------------------------------------------------------------
-
-PREGNANCY_LABELS = {
-    "pregnant": "being pregnant",
-    "possibly_pregnant": "possibly being pregnant",
-    "breastfeeding": "breastfeeding",
-    "planning_or_ivf": "planning a pregnancy or IVF",
-}
-
-
-def ob_1(p: PartnerContext) -> Hit | None:
-    codes = [
-        c
-        for c in _codes(p.answers, "pregnancy")
-        if c in ("pregnant", "possibly_pregnant", "breastfeeding")
-    ]
-    if not codes:
-        return None
-    why = (
-        "the esketamine label says it may harm an unborn baby and that breastfeeding is not "
-        "recommended"
-    )
-    parts = [_join([PREGNANCY_LABELS[c] for c in codes])]
-    return Hit(_evidence(p.answers, "pregnancy"), _message(parts, why, HIGH))
-
-
-def ob_2(p: PartnerContext) -> Hit | None:
-    if "planning_or_ivf" not in _codes(p.answers, "pregnancy"):
-        return None
-    why = "the esketamine label advises thinking about pregnancy planning and prevention"
-    message = _message([PREGNANCY_LABELS["planning_or_ivf"]], why, REVIEW)
-    return Hit(_evidence(p.answers, "pregnancy"), message)
-
-
-me_1 = _simple(
-    "me_1",
-    "liver",
-    "hepatitis, cirrhosis, fatty liver or abnormal liver tests",
-    "ketamine can injure the liver, and liver disease can change how long monitoring is needed",
-    REVIEW,
-)
-
-
-def me_2(p: PartnerContext) -> Hit | None:
-    a = p.answers
-    parts = []
-    if _yes(a, "urinary_symptoms"):
-        parts.append(
-            "urinary symptoms now (passing urine often or urgently, pain, or blood in the urine)"
-        )
-    if _yes(a, "bladder_condition"):
-        parts.append("interstitial cystitis or another bladder condition")
-    if not parts:
-        return None
-    evidence = tuple(
-        (qid, True) for qid in ("urinary_symptoms", "bladder_condition") if _yes(a, qid)
-    )
-    why = (
-        "ketamine can inflame the bladder, and the label asks for urinary and bladder "
-        "symptoms to be monitored"
-    )
-    return Hit(evidence, _message(parts, why, REVIEW))
-
-
-def me_3(p: PartnerContext) -> Hit | None:
-    value = p.answers.get("thyroid")
-    if value == "overactive_not_controlled":
-        reported = "an overactive thyroid that is not controlled"
-    elif value == "not_sure":
-        reported = "not being sure about their thyroid"
-    else:
-        return None
-    why = "labels warn against ketamine with an overactive thyroid that is not well treated"
-    return Hit((("thyroid", value),), _message([reported], why, REVIEW))
-
-
-me_4 = _simple(
-    "me_4",
-    "lung_sleep_apnoea",
-    "COPD or another lung disease, or sleep apnoea",
-    "ketamine can slow breathing, and labels warn about lung disease and sleep apnoea",
-    REVIEW,
-)
-
-me_5 = _simple(
-    "me_5",
-    "ketamine_reaction",
-    "a bad or allergic reaction to ketamine or esketamine",
-    "drug labels list an allergy to ketamine as a reason not to use it; read the details "
-    "the partner gave",
-    HIGH,
-)
-
-me_6 = _simple(
-    "me_6",
-    "anaesthesia_reaction",
-    "a bad reaction to an anaesthetic",
-    "ketamine is itself an anaesthetic; read the details the partner gave",
-    REVIEW,
-)
-
-
 # --- age ---------------------------------------------------------------------------------------
 
 
@@ -839,7 +698,8 @@ def ag_1(p: PartnerContext) -> Hit | None:
         return None
     message = (
         f"Is {age} on {p.date_label} (going by date_of_birth); esketamine is not "
-        f"approved under 18 and the clinic's minimum age is {p.params.min_age}. {ACTION[HIGH]}"
+        f"approved under {MIN_AGE} and the clinic's minimum age is {p.params.min_age}. "
+        f"{ACTION[HIGH]}"
     )
     return Hit(_evidence(p.answers, "date_of_birth"), message)
 
@@ -855,58 +715,6 @@ def ag_2(p: PartnerContext) -> Hit | None:
     return Hit(_evidence(p.answers, "date_of_birth"), message)
 
 
-# --- medicines -----------------------------------------------------------------------------------
-
-MED_LABELS = {
-    "maoi": "an MAOI",
-    "stimulant": "a stimulant",
-    "opioid": "an opioid",
-    "benzodiazepine": "a benzodiazepine",
-    "other_sedative": "another sedative",
-    "lamotrigine": "lamotrigine",
-    "naltrexone": "naltrexone",
-}
-
-
-def _med_check(
-    name: str, classes: tuple[str, ...], why: Callable[[list[str]], str], severity: Severity
-) -> Callable[[PartnerContext], Hit | None]:
-    """A check raised when med_classes has any of `classes`."""
-
-    def check(p: PartnerContext) -> Hit | None:
-        found = [c for c in classes if c in _codes(p.answers, "med_classes")]
-        if not found:
-            return None
-        parts = [f"taking {_join([MED_LABELS[c] for c in found])}"]
-        return Hit(_evidence(p.answers, "med_classes"), _message(parts, why(found), severity))
-
-    check.__name__ = check.__qualname__ = name
-    return check
-
-
-def _rx_1_why(found: list[str]) -> str:
-    return (
-        "together with ketamine, MAOIs and stimulants can raise blood pressure further, and "
-        "the label asks for blood pressure to be watched closely"
-    )
-
-
-def _rx_2_why(found: list[str]) -> str:
-    why = "opioids and sedatives add to ketamine's sedation and can slow breathing"
-    if "benzodiazepine" in found:
-        why += "; benzodiazepines may also blunt ketamine's effect"
-    return why
-
-
-def _rx_3_why(found: list[str]) -> str:
-    return "lamotrigine and naltrexone may blunt ketamine's effect (the evidence is mixed)"
-
-
-rx_1 = _med_check("rx_1", ("maoi", "stimulant"), _rx_1_why, HIGH)
-rx_2 = _med_check("rx_2", ("opioid", "benzodiazepine", "other_sedative"), _rx_2_why, REVIEW)
-rx_3 = _med_check("rx_3", ("lamotrigine", "naltrexone"), _rx_3_why, REVIEW)
-
-
 # --- scores ------------------------------------------------------------------------------------
 
 
@@ -918,7 +726,7 @@ def mh_1(p: PartnerContext) -> Hit | None:
         f"PHQ-9 total {score.total}, in the {score.band} band; a screening score for the "
         f"clinician's own assessment of depression before treatment. {ACTION[INFO]}"
     )
-    return Hit(_evidence(p.answers, *(f"phq9_{n}" for n in range(1, 10))), message)
+    return Hit(_evidence(p.answers, *PHQ9_ITEMS), message)
 
 
 def mh_2(p: PartnerContext) -> Hit | None:
@@ -929,7 +737,7 @@ def mh_2(p: PartnerContext) -> Hit | None:
         f"GAD-7 total {score.total}, in the {score.band} band; a screening score for the "
         f"clinician's own assessment of anxiety before treatment. {ACTION[INFO]}"
     )
-    return Hit(_evidence(p.answers, *(f"gad7_{n}" for n in range(1, 8))), message)
+    return Hit(_evidence(p.answers, *GAD7_ITEMS), message)
 
 
 def mh_3(p: PartnerContext) -> Hit | None:
@@ -941,7 +749,7 @@ def mh_3(p: PartnerContext) -> Hit | None:
         f"positive screen calls for a fuller assessment, and memories of trauma can come up "
         f"in sessions. {ACTION[INFO]}"
     )
-    items = ("ptsd_event", *(f"pcptsd_{n}" for n in range(1, 6)))
+    items = ("ptsd_event", *PCPTSD5_ITEMS)
     return Hit(_evidence(p.answers, *items), message)
 
 
@@ -953,7 +761,7 @@ def rl_1(p: PartnerContext) -> Hit | None:
         f"CSI-4 total {score.total} (below the cut-off of {p.params.csi_cutoff}: notable "
         f"dissatisfaction with the relationship); context for the couple work. {ACTION[INFO]}"
     )
-    return Hit(_evidence(p.answers, "csi_1", "csi_2", "csi_3", "csi_4"), message)
+    return Hit(_evidence(p.answers, *CSI4_ITEMS), message)
 
 
 # --- practical ---------------------------------------------------------------------------------
@@ -1028,8 +836,9 @@ def cp_2(c: CoupleContext) -> Hit | None:
     total_a, total_b = c.scores["a"]["csi4"].total, c.scores["b"]["csi4"].total
     if total_a is None or total_b is None or abs(total_a - total_b) < 5:
         return None
-    items = ("csi_1", "csi_2", "csi_3", "csi_4")
-    evidence = tuple((qid, {"a": c.answers["a"][qid], "b": c.answers["b"][qid]}) for qid in items)
+    evidence = tuple(
+        (qid, {"a": c.answers["a"][qid], "b": c.answers["b"][qid]}) for qid in CSI4_ITEMS
+    )
     message = (
         f"The partners' CSI-4 totals differ by {abs(total_a - total_b)} "
         f"(A {total_a}, B {total_b}): they see the relationship quite differently; context "
@@ -1038,16 +847,270 @@ def cp_2(c: CoupleContext) -> Hit | None:
     return Hit(evidence, message)
 
 
+# --- the declarative rules -------------------------------------------------------------------
+
+HARK_LABELS = {
+    "ipv_humiliated": "humiliated or emotionally abused",
+    "ipv_afraid": "afraid",
+    "ipv_forced_sex": "forced into sexual activity",
+    "ipv_physical": "physically hurt",
+}
+
+IPV_1 = Declared(
+    (
+        yes("unsafe_now", "being afraid for their safety at home right now"),
+        # Any HARK item answered yes means HARK >= 1, even if other items are unanswered.
+        Clause(
+            any_of(*(Eq(qid, True) for qid in HARK_ITEMS)),
+            "a positive HARK (past year, by a partner or ex-partner: {which})",
+            tuple(HARK_LABELS.items()),
+        ),
+        yes("ipv_hurt_partner", "having pushed, hit or hurt a partner in the past year"),
+    ),
+    "violence or fear in a relationship changes whether joint sessions and shared dosing are "
+    "safe; speak with this partner alone and never raise these answers in front of the other "
+    "partner",
+)
+
+FREE_TO_DECLINE = (
+    'answering "{}" when asked if they feel free to say no, or to stop at any time, without '
+    "consequences at home"
+)
+VOL_1 = Declared(
+    (
+        yes("pressured", "being pressured by someone to take part"),
+        Clause(Eq("free_to_decline", "no"), FREE_TO_DECLINE.format("no")),
+        Clause(Eq("free_to_decline", "not_sure"), FREE_TO_DECLINE.format("not sure")),
+    ),
+    "consent to treatment must be free of pressure, including pressure from a partner; talk "
+    "with this partner alone",
+)
+
+CV_1 = Declared(
+    (
+        yes("aneurysm_avm", "an aneurysm or arteriovenous malformation"),
+        yes("brain_bleed", "bleeding in the brain"),
+    ),
+    "drug labels list aneurysmal vascular disease, arteriovenous malformation and a history of "
+    "bleeding in the brain as reasons not to use esketamine, because it raises blood pressure",
+)
+
+CV_5 = Declared(
+    (
+        yes(
+            "heart_rhythm_failure_valve",
+            "an irregular heartbeat, heart failure, valve disease or a pacemaker",
+        ),
+    ),
+    "ketamine raises heart rate and blood pressure, and labels warn about uncontrolled heart "
+    "problems",
+)
+
+NE_1 = Declared(
+    (
+        yes(
+            "head_injury_icp",
+            "a serious head injury, a brain tumour or shunt, or raised pressure in the head",
+        ),
+    ),
+    "the esketamine label says not to give it where a rise in pressure inside the head is a "
+    "serious risk",
+)
+
+NE_2 = Declared(
+    (yes("glaucoma_eye", "glaucoma, a recent eye injury or planned eye surgery"),),
+    "ketamine can raise the pressure inside the eye",
+)
+
+NE_3 = Declared(
+    (
+        yes("seizures", "epilepsy or seizures"),
+        Clause(In("med_classes", ("theophylline",)), "taking theophylline or aminophylline"),
+    ),
+    "the ketamine label says theophylline and aminophylline lower the seizure threshold with "
+    "ketamine, and ketamine can cause movements that resemble seizures",
+)
+
+PS_1 = Declared(
+    (
+        yes(
+            "psychotic_symptoms",
+            "having heard or seen things others did not, or held beliefs others found very strange",
+        ),
+        Clause(
+            In("conditions_told", ("psychotic_disorder",)),
+            "being told by a professional they have a psychotic disorder",
+        ),
+    ),
+    "ketamine's dissociative effects can worsen psychosis, and the label asks for a careful "
+    "assessment of benefit and risk first",
+)
+
+PS_2 = Declared(
+    (
+        yes(
+            "family_psychosis",
+            "a parent, brother, sister or child with schizophrenia or psychosis",
+        ),
+    ),
+    "clinics treat a close family history of psychosis as a reason for caution with ketamine",
+)
+
+PS_4 = Declared(
+    (
+        Clause(
+            In("conditions_told", ("dissociative_disorder",)),
+            "being told by a professional they have a dissociative disorder",
+        ),
+    ),
+    "ketamine causes dissociation, and clinics treat dissociative disorders as a reason for "
+    "caution",
+)
+
+SU_1 = Declared(
+    (
+        Clause(
+            In("dissociative_use", ("once_past_year", "monthly_or_less", "weekly_or_more")),
+            'non-prescribed use of ketamine, PCP, DXM or nitrous oxide, answering "{answer}"',
+        ),
+    ),
+    "the label warns of abuse and misuse, and recent use of dissociatives is a reason for caution",
+)
+
+SUBSTANCE_LABELS = {
+    "cocaine": "cocaine",
+    "amphetamines": "amphetamines",
+    "opioids_non_prescribed": "non-prescribed opioids",
+    "psychedelics": "psychedelics",
+    "sedatives_non_prescribed": "non-prescribed sedatives",
+}
+SU_3 = Declared(
+    (
+        ticked("substances_past_year", SUBSTANCE_LABELS, "using {which} in the past year"),
+        yes("substance_treatment", "being in treatment or recovery for substance use now"),
+        Clause(
+            In("conditions_told", ("substance_use_disorder",)),
+            "being told by a professional they have a substance use disorder",
+        ),
+    ),
+    "the label asks for the risk of misuse to be assessed before prescribing",
+)
+
+OB_1 = Declared(
+    (
+        ticked(
+            "pregnancy",
+            {
+                "pregnant": "being pregnant",
+                "possibly_pregnant": "possibly being pregnant",
+                "breastfeeding": "breastfeeding",
+            },
+            "{which}",
+        ),
+    ),
+    "the esketamine label says it may harm an unborn baby and that breastfeeding is not "
+    "recommended",
+)
+
+OB_2 = Declared(
+    (Clause(In("pregnancy", ("planning_or_ivf",)), "planning a pregnancy or IVF"),),
+    "the esketamine label advises thinking about pregnancy planning and prevention",
+)
+
+ME_1 = Declared(
+    (yes("liver", "hepatitis, cirrhosis, fatty liver or abnormal liver tests"),),
+    "ketamine can injure the liver, and liver disease can change how long monitoring is needed",
+)
+
+ME_2 = Declared(
+    (
+        yes(
+            "urinary_symptoms",
+            "urinary symptoms now (passing urine often or urgently, pain, or blood in the urine)",
+        ),
+        yes("bladder_condition", "interstitial cystitis or another bladder condition"),
+    ),
+    "ketamine can inflame the bladder, and the label asks for urinary and bladder symptoms to "
+    "be monitored",
+)
+
+ME_3 = Declared(
+    (
+        Clause(
+            Eq("thyroid", "overactive_not_controlled"),
+            "an overactive thyroid that is not controlled",
+        ),
+        Clause(Eq("thyroid", "not_sure"), "not being sure about their thyroid"),
+    ),
+    "labels warn against ketamine with an overactive thyroid that is not well treated",
+)
+
+ME_4 = Declared(
+    (yes("lung_sleep_apnoea", "COPD or another lung disease, or sleep apnoea"),),
+    "ketamine can slow breathing, and labels warn about lung disease and sleep apnoea",
+)
+
+ME_5 = Declared(
+    (yes("ketamine_reaction", "a bad or allergic reaction to ketamine or esketamine"),),
+    "drug labels list an allergy to ketamine as a reason not to use it; read the details the "
+    "partner gave",
+)
+
+ME_6 = Declared(
+    (yes("anaesthesia_reaction", "a bad reaction to an anaesthetic"),),
+    "ketamine is itself an anaesthetic; read the details the partner gave",
+)
+
+MED_LABELS = {
+    "maoi": "an MAOI",
+    "stimulant": "a stimulant",
+    "opioid": "an opioid",
+    "benzodiazepine": "a benzodiazepine",
+    "other_sedative": "another sedative",
+    "lamotrigine": "lamotrigine",
+    "naltrexone": "naltrexone",
+}
+
+
+def _medicines(*codes: str) -> Clause:
+    return ticked("med_classes", {code: MED_LABELS[code] for code in codes}, "taking {which}")
+
+
+RX_1 = Declared(
+    (_medicines("maoi", "stimulant"),),
+    "together with ketamine, MAOIs and stimulants can raise blood pressure further, and the "
+    "label asks for blood pressure to be watched closely",
+)
+
+RX_2 = Declared(
+    (_medicines("opioid", "benzodiazepine", "other_sedative"),),
+    "opioids and sedatives add to ketamine's sedation and can slow breathing",
+    why_also=(
+        (
+            _medicines("benzodiazepine"),
+            "benzodiazepines may also blunt ketamine's effect",
+        ),
+    ),
+)
+
+RX_3 = Declared(
+    (_medicines("lamotrigine", "naltrexone"),),
+    "lamotrigine and naltrexone may blunt ketamine's effect (the evidence is mixed)",
+)
+
+
 # --- the catalogue -----------------------------------------------------------------------------
 
 P, C = "partner", "couple"
 NONE: tuple[str, ...] = ()
 
-# Rule(id, topic, severity, scope, raised_when, parameters, check[, severity_note])
+# Rule(id, topic, severity, scope, raised_when, parameters, check[, severity_note]), or
+# declared(id, topic, severity, the Declared clauses) for a declarative rule.
 RULES: tuple[Rule, ...] = (
     Rule("SI-1", "suicide_risk", URGENT, P,
-         "si_intent or si_plan is yes, or si_behaviour_3m is yes (also when si_behaviour is "
-         "yes and si_behaviour_3m is not answered: treated as possibly recent)",
+         "si_intent or si_plan is yes, or si_behaviour_3m is yes; also when si_thoughts is "
+         "yes and si_intent or si_plan is not answered (neither yes), or si_behaviour is yes "
+         "and si_behaviour_3m is not answered: treated as possibly present or recent",
          NONE, si_1),
     Rule("SI-2", "suicide_risk", URGENT, P,
          "PHQ-9 item 9 (phq9_9) is 1 or more",
@@ -1056,16 +1119,9 @@ RULES: tuple[Rule, ...] = (
          "si_wish_dead, si_thoughts or si_method is yes, or si_behaviour is yes with "
          "si_behaviour_3m no; and SI-1 is not raised",
          NONE, si_3),
-    Rule("IPV-1", "relationship_safety", URGENT, P,
-         "unsafe_now is yes, or HARK is 1 or more (any of ipv_humiliated, ipv_afraid, "
-         "ipv_forced_sex, ipv_physical is yes), or ipv_hurt_partner is yes",
-         NONE, ipv_1),
-    Rule("VOL-1", "voluntariness", HIGH, P,
-         "pressured is yes, or free_to_decline is no or not_sure",
-         NONE, vol_1),
-    Rule("CV-1", "vascular", HIGH, P,
-         "aneurysm_avm or brain_bleed is yes",
-         NONE, cv_1),
+    declared("IPV-1", "relationship_safety", URGENT, IPV_1),
+    declared("VOL-1", "voluntariness", HIGH, VOL_1),
+    declared("CV-1", "vascular", HIGH, CV_1),
     Rule("CV-2", "cardiac_event", HIGH, P,
          "stroke_tia is yes (any date), or heart_attack / angina_stent_bypass is yes with its "
          "month within cardiac_window_months of the appointment date (a month after that "
@@ -1079,65 +1135,30 @@ RULES: tuple[Rule, ...] = (
          "blood_pressure is high_not_controlled or not_sure, or bp_systolic is at least "
          "bp_systolic_max, or bp_diastolic is at least bp_diastolic_max",
          ("bp_systolic_max", "bp_diastolic_max"), cv_4),
-    Rule("CV-5", "cardiac_other", REVIEW, P,
-         "heart_rhythm_failure_valve is yes",
-         NONE, cv_5),
-    Rule("NE-1", "intracranial_pressure", REVIEW, P,
-         "head_injury_icp is yes",
-         NONE, ne_1),
-    Rule("NE-2", "eye_pressure", REVIEW, P,
-         "glaucoma_eye is yes",
-         NONE, ne_2),
-    Rule("NE-3", "seizures", REVIEW, P,
-         "seizures is yes, or med_classes includes theophylline",
-         NONE, ne_3),
-    Rule("PS-1", "psychosis", HIGH, P,
-         "psychotic_symptoms is yes, or conditions_told includes psychotic_disorder",
-         NONE, ps_1),
-    Rule("PS-2", "psychosis_family", REVIEW, P,
-         "family_psychosis is yes",
-         NONE, ps_2),
+    declared("CV-5", "cardiac_other", REVIEW, CV_5),
+    declared("NE-1", "intracranial_pressure", REVIEW, NE_1),
+    declared("NE-2", "eye_pressure", REVIEW, NE_2),
+    declared("NE-3", "seizures", REVIEW, NE_3),
+    declared("PS-1", "psychosis", HIGH, PS_1),
+    declared("PS-2", "psychosis_family", REVIEW, PS_2),
     Rule("PS-3", "mania", REVIEW, P,
          "mania_ever (or mania_now) is yes, or conditions_told includes bipolar",
          NONE, ps_3, "high when mania_now is yes"),
-    Rule("PS-4", "dissociation", REVIEW, P,
-         "conditions_told includes dissociative_disorder",
-         NONE, ps_4),
-    Rule("SU-1", "dissociative_use", HIGH, P,
-         "dissociative_use is once_past_year, monthly_or_less or weekly_or_more",
-         NONE, su_1),
+    declared("PS-4", "dissociation", REVIEW, PS_4),
+    declared("SU-1", "dissociative_use", HIGH, SU_1),
     Rule("SU-2", "alcohol", REVIEW, P,
          "AUDIT-C is positive (4 or more if sex_for_scoring is male, 3 or more otherwise, "
          "including when it is not answered), or can_abstain_24h is no",
          NONE, su_2),
-    Rule("SU-3", "substance_use", REVIEW, P,
-         "substances_past_year includes anything but none or cannabis, or "
-         "substance_treatment is yes, or conditions_told includes substance_use_disorder",
-         NONE, su_3),
-    Rule("OB-1", "pregnancy", HIGH, P,
-         "pregnancy includes pregnant, possibly_pregnant or breastfeeding",
-         NONE, ob_1),
-    Rule("OB-2", "pregnancy", REVIEW, P,
-         "pregnancy includes planning_or_ivf",
-         NONE, ob_2),
-    Rule("ME-1", "liver", REVIEW, P,
-         "liver is yes",
-         NONE, me_1),
-    Rule("ME-2", "urinary", REVIEW, P,
-         "urinary_symptoms or bladder_condition is yes",
-         NONE, me_2),
-    Rule("ME-3", "thyroid", REVIEW, P,
-         "thyroid is overactive_not_controlled or not_sure",
-         NONE, me_3),
-    Rule("ME-4", "respiratory", REVIEW, P,
-         "lung_sleep_apnoea is yes",
-         NONE, me_4),
-    Rule("ME-5", "prior_reaction", HIGH, P,
-         "ketamine_reaction is yes",
-         NONE, me_5),
-    Rule("ME-6", "prior_reaction", REVIEW, P,
-         "anaesthesia_reaction is yes",
-         NONE, me_6),
+    declared("SU-3", "substance_use", REVIEW, SU_3),
+    declared("OB-1", "pregnancy", HIGH, OB_1),
+    declared("OB-2", "pregnancy", REVIEW, OB_2),
+    declared("ME-1", "liver", REVIEW, ME_1),
+    declared("ME-2", "urinary", REVIEW, ME_2),
+    declared("ME-3", "thyroid", REVIEW, ME_3),
+    declared("ME-4", "respiratory", REVIEW, ME_4),
+    declared("ME-5", "prior_reaction", HIGH, ME_5),
+    declared("ME-6", "prior_reaction", REVIEW, ME_6),
     Rule("AG-1", "age", HIGH, P,
          "younger than min_age in whole years on the appointment date (a birthday on that "
          "day counts as reached)",
@@ -1145,16 +1166,9 @@ RULES: tuple[Rule, ...] = (
     Rule("AG-2", "age", INFO, P,
          "65 or older in whole years on the appointment date",
          NONE, ag_2),
-    Rule("RX-1", "medication", HIGH, P,
-         "med_classes includes maoi or stimulant (blood pressure)",
-         NONE, rx_1),
-    Rule("RX-2", "medication", REVIEW, P,
-         "med_classes includes opioid, benzodiazepine or other_sedative (sedation; "
-         "benzodiazepines may also blunt the effect)",
-         NONE, rx_2),
-    Rule("RX-3", "medication", REVIEW, P,
-         "med_classes includes lamotrigine or naltrexone (possible blunting; evidence mixed)",
-         NONE, rx_3),
+    declared("RX-1", "medication", HIGH, RX_1),
+    declared("RX-2", "medication", REVIEW, RX_2),
+    declared("RX-3", "medication", REVIEW, RX_3),
     Rule("MH-1", "depression_score", INFO, P,
          "PHQ-9 total is 10 or more (all nine items answered); the message gives the band",
          NONE, mh_1),

@@ -12,6 +12,12 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, TypeGuard
 
+from intake.questionnaire.v1 import QUESTIONNAIRE
+
+# Esketamine is not approved under 18 (docs/clinical-background.md): AG-1's message says so,
+# so a clinic's minimum age can be set higher, never lower.
+MIN_AGE = 18
+
 
 @dataclass(frozen=True)
 class Parameters:
@@ -22,7 +28,7 @@ class Parameters:
     bp_diastolic_max: int = 90
     ptsd_cutoff: int = 4
     csi_cutoff: float | Decimal = 13.5
-    min_age: int = 18
+    min_age: int = MIN_AGE  # at least MIN_AGE
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,12 +71,19 @@ INSTRUMENT_NAMES: dict[str, str] = {
     "hark": "HARK",
 }
 
-PHQ9_ITEMS = tuple(f"phq9_{n}" for n in range(1, 10))
-GAD7_ITEMS = tuple(f"gad7_{n}" for n in range(1, 8))
-PCPTSD5_ITEMS = tuple(f"pcptsd_{n}" for n in range(1, 6))
-AUDITC_ITEMS = ("auditc_1", "auditc_2", "auditc_3")
-CSI4_ITEMS = ("csi_1", "csi_2", "csi_3", "csi_4")
-HARK_ITEMS = ("ipv_humiliated", "ipv_afraid", "ipv_forced_sex", "ipv_physical")
+# Each instrument's scored items, in order: the questions of the questionnaire tagged with its
+# `instrument` (and `scored`, so not PHQ-9's difficulty question or PC-PTSD-5's event question).
+INSTRUMENT_ITEMS: dict[str, tuple[str, ...]] = {
+    code: QUESTIONNAIRE.instrument_items(code) for code in INSTRUMENT_NAMES
+}
+if not all(INSTRUMENT_ITEMS.values()):  # pragma: no cover - a guard
+    raise RuntimeError("every instrument needs items tagged in the questionnaire")
+PHQ9_ITEMS = INSTRUMENT_ITEMS["phq9"]
+GAD7_ITEMS = INSTRUMENT_ITEMS["gad7"]
+PCPTSD5_ITEMS = INSTRUMENT_ITEMS["pcptsd5"]
+AUDITC_ITEMS = INSTRUMENT_ITEMS["auditc"]
+CSI4_ITEMS = INSTRUMENT_ITEMS["csi4"]
+HARK_ITEMS = INSTRUMENT_ITEMS["hark"]
 
 # AUDIT-C: positive at >= 4 for `male`, >= 3 for everyone else (docs/questionnaire.md:
 # `intersex` and `prefer_not_to_say` use the lower threshold). When sex_for_scoring is
@@ -159,13 +172,24 @@ def score_pcptsd5(answers: Mapping[str, Any], params: Parameters) -> Score:
 
 
 def score_auditc(answers: Mapping[str, Any]) -> Score:
-    total, missing = _sum(answers, AUDITC_ITEMS)
+    """AUDIT-C; someone who never drinks (auditc_1 is 0) is not asked items 2 and 3, which
+    then score 0 as the instrument says, so their total is 0."""
+    first, *others = AUDITC_ITEMS
+    never_drinks = item_value(answers, first) == 0
+    total: int | None
+    missing: tuple[str, ...]
+    if never_drinks:
+        total, missing = 0, ()
+    else:
+        total, missing = _sum(answers, AUDITC_ITEMS)
     sex = answers.get("sex_for_scoring")
     threshold = auditc_threshold(sex)
     if sex is None:
         note = f"sex_for_scoring not answered; the lower threshold (>= {threshold}) is used"
     else:
         note = f"positive at >= {threshold} (sex_for_scoring: {sex})"
+    if never_drinks:
+        note = f"{first} is never, so {' and '.join(others)} are not asked and score 0; {note}"
     if total is None:
         return Score("auditc", None, None, missing, note)
     band = "positive" if total >= threshold else "negative"

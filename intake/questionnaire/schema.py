@@ -192,7 +192,8 @@ class Question:
     format: str | None = None  # text: "email" or "phone"
     not_future: bool = False  # date/month: may not be after today
     alert: Condition | None = None  # when it holds, the page shows crisis contacts
-    instrument: str | None = None  # e.g. "phq9"
+    instrument: str | None = None  # e.g. "phq9": an item of that instrument
+    scored: bool = True  # with `instrument`: counts towards its total (False: asked with it)
 
     def choice_label(self, code: Any) -> str:
         for choice in self.choices:
@@ -263,6 +264,16 @@ class Questionnaire:
     @property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(self._by_id)
+
+    def instrument_items(self, instrument: str) -> tuple[str, ...]:
+        """The ids of the questions tagged with `instrument` that count towards its total,
+        in the questionnaire's order."""
+        return tuple(
+            q.id
+            for step in self.steps
+            for q in step.questions
+            if q.instrument == instrument and q.scored
+        )
 
     def has_question(self, question_id: str) -> bool:
         return question_id in self._by_id

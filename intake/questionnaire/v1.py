@@ -153,6 +153,9 @@ AUDITC_INTRO = (
     "(1.5 oz) shot of 40% spirits."
 )
 AUDITC_CREDIT = "AUDIT-C: Bush et al. (1998); in the public domain (SAMHSA)."
+# Someone who never drinks (auditc_1 "Never") is not asked how much or how often they drink
+# heavily: AUDIT-C scores those two items 0 (docs/clinical-background.md, 4.4).
+DRINKS = AtLeast("auditc_1", 1)
 
 CSI4_CREDIT = (
     "CSI-4: Funk & Rogge (2007), Couples Satisfaction Index, free for clinical and research use."
@@ -898,6 +901,7 @@ MOOD = Step(
                     max=3,
                     choices=PHQ9_DIFFICULTY_OPTIONS,
                     instrument="phq9",
+                    scored=False,
                 ),
             ),
         ),
@@ -939,7 +943,7 @@ EXPERIENCES = Step(
                 _yes_no(
                     "ptsd_declined",
                     "I'd rather skip this section",
-                    "Choose Yes to skip the questions on this page.",
+                    "Tick this box to skip the questions on this page.",
                     required=False,
                 ),
             ),
@@ -954,6 +958,7 @@ EXPERIENCES = Step(
                     PCPTSD5_EVENT,
                     when=Not(Eq("ptsd_declined", True)),
                     instrument="pcptsd5",
+                    scored=False,
                 ),
                 *(
                     _yes_no(
@@ -1007,21 +1012,21 @@ SUBSTANCES = Step(
                     label=(
                         "How many standard drinks containing alcohol do you have on a typical day?"
                     ),
-                    help="If you never drink, choose the first answer.",
                     required=True,
                     min=0,
                     max=4,
                     choices=_scored("1 or 2", "3 or 4", "5 or 6", "7 to 9", "10 or more"),
                     instrument="auditc",
+                    when=DRINKS,
                 ),
                 Question(
                     id="auditc_3",
                     type=QType.INT,
                     label="How often do you have six or more drinks on one occasion?",
-                    help="If you never drink, choose the first answer.",
                     required=True,
                     min=0,
                     max=4,
+                    when=DRINKS,
                     choices=_scored(
                         "Never",
                         "Less than monthly",
@@ -1165,25 +1170,25 @@ SAFETY = Step(
             questions=(
                 _alerting(
                     "ipv_humiliated",
-                    "In the past year, has a partner or ex-partner humiliated you or "
-                    "emotionally abused you in other ways?",
+                    "Within the last year, have you been humiliated or emotionally abused in "
+                    "other ways by your partner or ex-partner?",
                     instrument="hark",
                 ),
                 _alerting(
                     "ipv_afraid",
-                    "In the past year, have you been afraid of a partner or ex-partner?",
+                    "Within the last year, have you been afraid of your partner or ex-partner?",
                     instrument="hark",
                 ),
                 _alerting(
                     "ipv_forced_sex",
-                    "In the past year, has a partner or ex-partner raped you or forced you to "
-                    "have any kind of sexual activity?",
+                    "Within the last year, have you been raped or forced to have any kind of "
+                    "sexual activity by your partner or ex-partner?",
                     instrument="hark",
                 ),
                 _alerting(
                     "ipv_physical",
-                    "In the past year, has a partner or ex-partner kicked, hit, slapped or "
-                    "otherwise physically hurt you?",
+                    "Within the last year, have you been kicked, hit, slapped or otherwise "
+                    "physically hurt by your partner or ex-partner?",
                     instrument="hark",
                 ),
             ),

@@ -66,6 +66,8 @@ CONDITIONS = [
         for qid in ("si_method", "si_intent", "si_plan")
     ),
     ("safety", "si_behaviour_3m", {"si_behaviour": True}, {"si_behaviour": False}, False),
+    # a partner who never drinks is not asked how much or how often they drink heavily
+    *(("substances", qid, {"auditc_1": 1}, {"auditc_1": 0}, 2) for qid in ("auditc_2", "auditc_3")),
 ]
 
 

@@ -155,8 +155,6 @@ STEPS: list[tuple[str, dict[str, st.SearchStrategy[Any]], set[str]]] = [
     ("experiences", {"ptsd_declined": BOOL}, {"ptsd_declined"}),
     ("substances", {
         "auditc_1": st.integers(0, 4),
-        "auditc_2": st.integers(0, 4),
-        "auditc_3": st.integers(0, 4),
         "can_abstain_24h": BOOL,
         "dissociative_use": choice(
             "never", "not_past_year", "once_past_year", "monthly_or_less", "weekly_or_more"),
@@ -187,6 +185,8 @@ CONDITIONAL: list[tuple[str, str, Condition, st.SearchStrategy[Any]]] = [
     ("reaction_details", "physical",
      lambda a: a.get("ketamine_reaction") is True or a.get("anaesthesia_reaction") is True, TEXT),
     ("mania_now", "mental_health", lambda a: a.get("mania_ever") is True, BOOL),
+    *[(qid, "substances", lambda a: a.get("auditc_1", 0) >= 1, st.integers(0, 4))
+      for qid in ("auditc_2", "auditc_3")],
     ("ptsd_event", "experiences", lambda a: a.get("ptsd_declined") is not True, BOOL),
     *[(f"pcptsd_{n}", "experiences", lambda a: a.get("ptsd_event") is True, BOOL)
       for n in range(1, 6)],

@@ -24,7 +24,7 @@ from screening.engine import (
     partner_flags,
     screen,
 )
-from screening.rules import age_on, months_before
+from screening.rules import RULES_BY_ID, age_on, months_before
 
 APPOINTMENT = date(2027, 1, 15)
 EVALUATED = date(2026, 11, 28)
@@ -152,6 +152,10 @@ CASES: list[tuple[str, dict[str, Any], Parameters, set[str]]] = [
     ("SI-1 plan", {**SI_THOUGHTS_ONLY, "si_plan": True}, DEFAULTS, {"SI-1"}),
     ("SI-1 behaviour 3m", {"si_behaviour": True, "si_behaviour_3m": True}, DEFAULTS, {"SI-1"}),
     ("SI-1 behaviour timing missing", {"si_behaviour": True}, DEFAULTS, {"SI-1"}),
+    ("SI-1 thoughts, intent and plan not answered yet", {"si_thoughts": True}, DEFAULTS,
+     {"SI-1"}),
+    ("SI-1 thoughts, plan not answered yet", {"si_thoughts": True, "si_intent": False},
+     DEFAULTS, {"SI-1"}),
     ("SI-1 not: behaviour > 3m", {"si_behaviour": True, "si_behaviour_3m": False}, DEFAULTS,
      {"SI-3"}),
     # SI-2 (item 9 boundary 0/1)
@@ -244,6 +248,8 @@ CASES: list[tuple[str, dict[str, Any], Parameters, set[str]]] = [
     ("SU-2 AUDIT-C 3 sex missing", {"sex_for_scoring": DROP, "auditc_1": 2, "auditc_2": 1},
      DEFAULTS, {"SU-2"}),
     ("SU-2 not: AUDIT-C 2", {}, DEFAULTS, set()),
+    ("SU-2 not: never drinks (AUDIT-C 0)", {"auditc_1": 0, "auditc_2": DROP, "auditc_3": DROP},
+     DEFAULTS, set()),
     ("SU-2 not: AUDIT-C item missing", {"auditc_1": 4, "auditc_2": 4, "auditc_3": DROP},
      DEFAULTS, set()),
     ("SU-2 cannot abstain", {"can_abstain_24h": False}, DEFAULTS, {"SU-2"}),
@@ -674,3 +680,61 @@ def test_couple_checks_are_only_given_non_private_answers_and_scores(monkeypatch
     assert seen["a"] == seen["b"] == COUPLE_QUESTIONS
     assert not COUPLE_QUESTIONS & PRIVATE_QUESTIONS
     assert seen["a scores"] == {"phq9", "gad7", "pcptsd5", "auditc", "csi4"}
+
+
+# --- declarative rules: the "raised when" text is made from the clauses ----------------------
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "text"),
+    [
+        ("CV-1", "aneurysm_avm or brain_bleed is yes"),
+        ("VOL-1", "pressured is yes, or free_to_decline is no or not_sure"),
+        ("ME-3", "thyroid is overactive_not_controlled or not_sure"),
+        ("NE-3", "seizures is yes, or med_classes includes theophylline"),
+        ("SU-1", "dissociative_use is once_past_year, monthly_or_less or weekly_or_more"),
+        (
+            "IPV-1",
+            "unsafe_now is yes, or HARK is 1 or more (any of ipv_humiliated, ipv_afraid, "
+            "ipv_forced_sex or ipv_physical is yes), or ipv_hurt_partner is yes",
+        ),
+    ],
+)
+def test_declarative_rules_say_when_they_are_raised_from_their_clauses(rule_id, text):
+    assert RULES_BY_ID[rule_id].raised_when == text
+
+
+def test_every_declarative_rule_is_raised_by_each_answer_its_text_names():
+    """Each leaf of each clause, made to hold on the quiet partner, raises its rule (and the
+    leaf's question is cited); the text names each such question."""
+    from intake.questionnaire.schema import Eq
+
+    for rule in RULES:
+        if rule.declared is None:
+            continue
+        for clause in rule.declared.clauses:
+            for leaf in clause.leaves():
+                assert leaf.question in rule.raised_when, rule.id
+                if isinstance(leaf, Eq):
+                    values = [leaf.value]
+                else:
+                    multi = isinstance(QUIET.get(leaf.question), list)
+                    values = [[code] if multi else code for code in leaf.options]
+                for value in values:
+                    flag = the_flag(rule.id, answers_with(**{leaf.question: value}))
+                    assert dict(flag.evidence)[leaf.question] == _tupled(value), rule.id
+
+
+def _tupled(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def test_a_changed_clause_changes_the_text():
+    from intake.questionnaire.schema import In
+    from screening.rules import Clause, Declared, yes
+
+    rule = Declared(
+        (yes("liver", "liver"), Clause(In("med_classes", ("maoi", "opioid")), "medicines")),
+        "why",
+    )
+    assert rule.raised_when() == "liver is yes, or med_classes includes maoi or opioid"

@@ -89,7 +89,7 @@ def test_phq9_item_9_is_not_needed_to_be_nonzero_for_a_total_and_never_says_no_r
     ],
 )
 def test_one_missing_item_gives_none_not_a_partial_sum(instrument, items, top):
-    answers = spread(0, items, top)
+    answers = spread(1, items, top)  # the first item 1: AUDIT-C's never-drinks rule is apart
     del answers[items[-1]]
     score = scores(answers)[instrument]
     assert score.total is None
@@ -248,3 +248,23 @@ def test_values_of_the_wrong_type_count_as_not_answered():
     result = scores(answers)
     assert (result["phq9"].total, result["phq9"].missing) == (None, ("phq9_1",))
     assert (result["hark"].total, result["hark"].missing) == (None, ("ipv_afraid",))
+
+
+def test_each_instruments_items_are_the_questions_tagged_with_it():
+    """The scored items come from the questionnaire's `instrument` tags, in its order: PHQ-9's
+    difficulty question and PC-PTSD-5's event question are asked with them but not summed."""
+    from intake.questionnaire import QUESTIONNAIRES
+
+    questionnaire = QUESTIONNAIRES["1"]
+    assert tuple(f"phq9_{n}" for n in range(1, 10)) == PHQ9_ITEMS
+    assert tuple(f"gad7_{n}" for n in range(1, 8)) == GAD7_ITEMS
+    assert tuple(f"pcptsd_{n}" for n in range(1, 6)) == PCPTSD5_ITEMS
+    assert AUDITC_ITEMS == ("auditc_1", "auditc_2", "auditc_3")
+    assert CSI4_ITEMS == ("csi_1", "csi_2", "csi_3", "csi_4")
+    assert HARK_ITEMS == ("ipv_humiliated", "ipv_afraid", "ipv_forced_sex", "ipv_physical")
+    for unscored in ("phq9_difficulty", "ptsd_event"):
+        question = questionnaire.question(unscored)
+        assert question.instrument and not question.scored
+    tagged = {q for q in questionnaire.question_ids if questionnaire.question(q).instrument}
+    summed = {*PHQ9_ITEMS, *GAD7_ITEMS, *PCPTSD5_ITEMS, *AUDITC_ITEMS, *CSI4_ITEMS, *HARK_ITEMS}
+    assert tagged == summed | {"phq9_difficulty", "ptsd_event"}

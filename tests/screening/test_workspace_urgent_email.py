@@ -175,3 +175,22 @@ def test_without_recipients_the_alert_is_logged_and_kept(partner_a, new_case, ca
     assert f"Case {new_case.couple.reference} needs urgent review" in caplog.text
     assert "URGENT_ALERT_EMAILS is empty" in caplog.text
     assert UrgentAlert.objects.get().rule == "IPV-1"
+
+
+@override_settings(URGENT_ALERT_EMAILS=ON_CALL)
+def test_a_safety_step_saved_with_thoughts_and_intent_and_plan_not_yet_answered_is_urgent(
+    partner_a, new_case
+):
+    """As for a missing 3-month follow-up: until intent and a plan are answered, suicidal
+    thoughts count as possibly with them (docs/clinical-background.md, 5.2)."""
+    answers = _at_safety(partner_a, si_thoughts=True)
+    for follow_up in ("si_method", "si_intent", "si_plan"):
+        answers.pop(follow_up, None)
+    mail.outbox.clear()
+    with p.committed():
+        response = post_step(partner_a, "safety", answers)
+    assert response.status_code == 200  # the step is not complete: the page asks for them
+    assert "Please answer this question." in response.content.decode()
+    assert list(UrgentAlert.objects.values_list("rule", flat=True)) == ["SI-1"]
+    assert len(mail.outbox) == 1
+    _assert_neutral(mail.outbox[0], new_case)
