@@ -266,7 +266,13 @@ def _flag_answer(request, couple, state) -> JsonResponse:
             m for messages_ in state["errors"].values() for m in messages_
         )
     return JsonResponse(
-        {"html": html, "message": message, "missing": [f.key for f in case.missing]},
+        {
+            "html": html,
+            "message": message,
+            "missing": [f.key for f in case.missing],
+            "urgent_open": any(f.severity == "urgent" for f in case.missing),
+            "status": case.status_label,
+        },
         status=status,
     )
 
