@@ -183,7 +183,7 @@ def record_disposition(request, reference):
     couple = get_couple_for_clinician(request, reference)
     form = DispositionForm(request.POST)
     key = form.data.get("key", "")
-    state: dict = {
+    state = {
         "key": key,
         "note": form.data.get("note", ""),
         "outcome": form.data.get("outcome", ""),
