@@ -79,8 +79,17 @@ def _text(label: str, limit: int, widget: type[forms.Widget] = forms.Textarea) -
     )
 
 
+NOT_CURRENT = "This flag is no longer current. Reload the case to see its flags."
+
+
 class DispositionForm(forms.Form):
-    key = forms.CharField(max_length=64)
+    """What was done for one flag. `replaces`: with "Change", the disposition in force when
+    the clinician opened the form (the service refuses a change made from an older one)."""
+
+    key = forms.RegexField(
+        r"^[0-9a-f]{64}$",
+        error_messages={"required": NOT_CURRENT, "invalid": NOT_CURRENT},
+    )
     outcome = forms.ChoiceField(
         choices=Disposition.Outcome.choices,
         error_messages={
@@ -89,6 +98,33 @@ class DispositionForm(forms.Form):
         },
     )
     note = _text("Note", 2000)
+    replaces = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "The disposition to change is not this flag's. Reload the case.",
+            "min_value": "The disposition to change is not this flag's. Reload the case.",
+            "max_value": "The disposition to change is not this flag's. Reload the case.",
+        },
+    )
+
+
+class LinkActionForm(forms.Form):
+    """What to do with a partner's private link (asked for on its confirmation page)."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("revoke", "Revoke the link"),
+            ("reissue", "Make a new link"),
+            ("reissue_email", "Make a new link and e-mail it"),
+        ],
+        error_messages={
+            "required": "Choose what to do with the link.",
+            "invalid_choice": "Choose what to do with the link.",
+        },
+    )
 
 
 class SignOffForm(forms.Form):

@@ -37,6 +37,7 @@ class AuditEntry(models.Model):
         ANSWERS_EXPORTED = "answers_exported", "Answers exported"
         ANSWERS_IMPORTED = "answers_imported", "Answers imported"
         DISPOSITION_RECORDED = "disposition_recorded", "Disposition recorded"
+        DISPOSITION_CHANGED = "disposition_changed", "Disposition changed"
         SIGNED_OFF = "signed_off", "Signed off for the prescriber"
         CASE_REOPENED = "case_reopened", "Case reopened"
         PDF_GENERATED = "pdf_generated", "Summary PDF generated"
@@ -253,7 +254,8 @@ class DispositionQuerySet(models.QuerySet):
 
 
 class Disposition(models.Model):
-    """What a clinician did about a flag. Append-only: a change is a new row."""
+    """What a clinician did about a flag. Append-only: a change is a new row that names the
+    one it replaces (kept, and shown as an earlier record); the latest is the one in force."""
 
     class Outcome(models.TextChoices):
         ACKNOWLEDGED = "acknowledged", "Reviewed: noted for the prescriber"
@@ -270,6 +272,11 @@ class Disposition(models.Model):
     note = models.TextField(max_length=2000, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    # Set when a clinician used "Change": the disposition this one replaces (each is replaced
+    # at most once, so two changes made from the same record cannot both go in).
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
 
     objects = DispositionQuerySet.as_manager()
 

@@ -30,7 +30,12 @@ NEEDS_DISPOSITION = (Severity.URGENT, Severity.HIGH, Severity.REVIEW)
 
 
 class ReviewError(Exception):
-    """A change the current state does not allow; the message says why, for the clinician."""
+    """A change the current state does not allow; the message says why, for the clinician.
+    `field`: the form field the message belongs next to, when it is about one."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 class CaseStatus:
@@ -133,21 +138,47 @@ def _lock(couple: Couple) -> Couple:
     return Couple.objects.select_for_update().get(pk=couple.pk)
 
 
+class AlreadyRecorded(ReviewError):
+    """A disposition is in force for this flag (recorded, or changed, by someone meanwhile):
+    replacing it needs an explicit "Change" from the one shown."""
+
+    def __init__(self, message: str, current: Disposition):
+        super().__init__(message, "replaces")
+        self.current = current
+
+
+def _recorded_by(disposition: Disposition) -> str:
+    who = disposition.by.get_full_name() or disposition.by.get_username()
+    when = timezone.localtime(disposition.at)
+    return f"{disposition.get_outcome_display()}, by {who} on {when:%Y-%m-%d %H:%M}"
+
+
 @transaction.atomic
 def record_disposition(
-    couple: Couple, key: str, outcome: str, note: str, user, request=None
+    couple: Couple,
+    key: str,
+    outcome: str,
+    note: str,
+    user,
+    request=None,
+    *,
+    replaces: int | None = None,
 ) -> Disposition:
+    """Record what was done for a flag. Once one is recorded, another is taken only as a
+    change of the one in force (`replaces`: its id, from the "Change" form): a second record
+    made without seeing the first, or from an earlier one, is refused. The earlier record
+    is kept; both are in the audit log."""
     couple = _lock(couple)
     if sign_off_in_force(couple) is not None:
         raise ReviewError("This case is signed off. Reopen the case to change anything.")
     if outcome not in Disposition.Outcome.values:
-        raise ReviewError("Choose what was done.")
+        raise ReviewError("Choose what was done.", "outcome")
     item = next((i for i in review_items(couple) if i.key == key), None)
     if item is None:
         raise ReviewError("This flag is no longer current. Reload the case to see its flags.")
     note = (note or "").strip()
     if not note:
-        raise ReviewError("Write a short note about what was done.")
+        raise ReviewError("Write a short note about what was done.", "note")
     previous = latest_dispositions(couple).get(key)
     if (
         previous is not None
@@ -156,6 +187,20 @@ def record_disposition(
         and previous.by_id == user.pk
     ):
         return previous  # a double submit: nothing new to record
+    if previous is not None and replaces is None:
+        raise AlreadyRecorded(
+            f"A disposition is already recorded for this flag ({_recorded_by(previous)}). "
+            "To record something else, use “Change”.",
+            previous,
+        )
+    if previous is not None and replaces != previous.pk:
+        raise AlreadyRecorded(
+            "This disposition was changed meanwhile "
+            f"({_recorded_by(previous)}). Read it, then use “Change” again if needed.",
+            previous,
+        )
+    if previous is None and replaces is not None:
+        raise ReviewError("The disposition to change is not this flag's. Reload the case.")
     disposition = Disposition.objects.create(
         couple=couple,
         key=key,
@@ -164,15 +209,21 @@ def record_disposition(
         outcome=outcome,
         note=note,
         by=user,
+        replaces=previous,
     )
+    audit = {"rule": item.rule, "outcome": outcome}
+    if previous is not None:
+        audit["earlier_outcome"] = previous.outcome
+        audit["earlier_by"] = previous.by.get_username()
     record(
         user,
-        AuditEntry.Action.DISPOSITION_RECORDED,
+        AuditEntry.Action.DISPOSITION_CHANGED
+        if previous is not None
+        else AuditEntry.Action.DISPOSITION_RECORDED,
         couple,
         request=request,
         partner_label=item.partner if item.partner in ("a", "b") else "",
-        rule=item.rule,
-        outcome=outcome,
+        **audit,
     )
     return disposition
 

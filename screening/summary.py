@@ -75,6 +75,8 @@ class FlagView:
     disposition: Disposition | None
     history: list[Disposition] = field(default_factory=list)
     alert_only: bool = False  # an urgent answer saved before submission
+    # On the case page after a post about this flag: a notice, and a refused form's values.
+    state: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -21,5 +21,10 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/summary-draft.pdf", views.summary_draft, name="summary_draft"),
     path("cases/<str:reference>/partners/<str:label>/link/", views.partner_link, name="link"),
+    path(
+        "cases/<str:reference>/partners/<str:label>/link/<str:action>/",
+        views.confirm_link,
+        name="confirm_link",
+    ),
     path("cases/<str:reference>/partners/<str:label>/reopen/", views.reopen_answers, name="reopen"),
 ]

@@ -3,17 +3,20 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from intake.models import Couple
 
 from . import cases, pdf, queries, review, summary, summary_files
 from .access import clinician_required, get_couple_for_clinician
 from .forms import (
+    NOT_CURRENT,
     DispositionForm,
+    LinkActionForm,
     NewCaseForm,
     QueueFilterForm,
     ReopenAnswersForm,
@@ -24,6 +27,7 @@ from .models import AuditEntry, Disposition, record
 from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
+SESSION_FLAG_NOTICE = "clinic_flag_notice"  # "Disposition recorded.", shown in its flag
 _EMAIL_FAILED = (
     "The e-mail to partner {label} could not be sent (the mail server did not take it). "
     "Their link is below: give it to them another way, or try again later."
@@ -92,18 +96,24 @@ def case_detail(request, reference):
     return _case_page(request, couple)
 
 
-def _case_page(request, couple, rejected=None):
+def _case_page(request, couple, rejected=None, flag_state=None, status=None):
     """The case page (audited as viewed). `rejected`: a form the clinician sent that was
-    refused, shown again with its message next to the field and what they typed kept."""
+    refused, shown again with its message next to the field and what they typed kept;
+    `flag_state`: the same for a flag's disposition form (or the notice that it was saved)."""
     record(request.user, AuditEntry.Action.CASE_VIEWED, couple, request=request)
     links = request.session.pop(SESSION_NEW_LINKS, None)
     if links and links.get("reference") != couple.reference:
         links = None
+    notice = request.session.pop(SESSION_FLAG_NOTICE, None)
+    if flag_state is None and notice and notice.get("reference") == couple.reference:
+        flag_state = {"key": notice["key"], "notice": notice["text"], "level": "success"}
+    case = summary.build(couple)
+    _show_flag_state(case, flag_state)
     return render(
         request,
         "screening/case.html",
         {
-            "summary": summary.build(couple),
+            "summary": case,
             "couple": couple,
             "new_links": links,
             "outcomes": Disposition.Outcome.choices,
@@ -111,8 +121,16 @@ def _case_page(request, couple, rejected=None):
             **_summary_state(couple),
             "rejected": rejected,
         },
-        status=400 if rejected else 200,
+        status=status or (400 if rejected else 200),
     )
+
+
+def _show_flag_state(case, flag_state) -> None:
+    if not flag_state:
+        return
+    for flag in case.flags:
+        if flag.key == flag_state["key"]:
+            flag.state = flag_state
 
 
 def _rejected(form, field: str, field_id: str) -> dict:
@@ -150,28 +168,113 @@ def summary_again(request, reference):
     return redirect(reverse("screening:case", args=[reference]) + "#summary-status")
 
 
+def _inline(request) -> bool:
+    """Sent by the page's script (static/js/app.js), which puts the answer into the flag."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
 @require_POST
 @clinician_required
 def record_disposition(request, reference):
+    """Record (or, with "Change", replace) a flag's disposition. Without JavaScript the page
+    comes back at the flag, saying so there; from the page's script, the flag's new markup
+    comes back as JSON. Refused: said next to the field (400), or, when someone recorded one
+    meanwhile, with theirs shown (409); what was typed is kept either way."""
     couple = get_couple_for_clinician(request, reference)
     form = DispositionForm(request.POST)
-    key = request.POST.get("key", "")
-    if not form.is_valid() and "note" in form.errors:
-        return _case_page(request, couple, _rejected(form, "note", f"n-{key[:12]}"))
-    try:
-        review.record_disposition(
-            couple,
-            key,
-            request.POST.get("outcome", ""),
-            form.cleaned_data.get("note", ""),
-            request.user,
-            request,
-        )
-    except review.ReviewError as error:
-        messages.error(request, str(error))
+    key = form.data.get("key", "")
+    state = {
+        "key": key,
+        "note": form.data.get("note", ""),
+        "outcome": form.data.get("outcome", ""),
+        "changing": bool(form.data.get("replaces")),
+        "errors": {},
+    }
+    if form.is_valid():
+        try:
+            review.record_disposition(
+                couple,
+                key,
+                form.cleaned_data["outcome"],
+                form.cleaned_data["note"],
+                request.user,
+                request,
+                replaces=form.cleaned_data["replaces"],
+            )
+        except review.AlreadyRecorded as error:
+            state.update(notice=str(error), level="warning", changing=True, status=409)
+        except review.ReviewError as error:
+            if error.field:
+                state["errors"] = {error.field: [str(error)]}
+            else:
+                state.update(refused=str(error))
+            state["status"] = 400
+        else:
+            text = "Disposition changed." if state["changing"] else "Disposition recorded."
+            if _inline(request):
+                return _flag_answer(
+                    request, couple, {"key": key, "notice": text, "level": "success"}
+                )
+            request.session[SESSION_FLAG_NOTICE] = {
+                "reference": couple.reference,
+                "key": key,
+                "text": text,
+            }
+            return redirect(reverse("screening:case", args=[reference]) + f"#flag-{key[:12]}")
     else:
-        messages.success(request, "Disposition recorded.")
-    return redirect(reverse("screening:case", args=[reference]) + f"#flag-{key[:12]}")
+        if "key" in form.errors:
+            state.update(refused=NOT_CURRENT)
+        else:
+            state["errors"] = {field: list(errors) for field, errors in form.errors.items()}
+        state["status"] = 400
+    if _inline(request):
+        return _flag_answer(request, couple, state)
+    if state.get("refused"):
+        kept = f" Your note was not recorded: “{state['note']}”" if state["note"].strip() else ""
+        messages.error(request, state["refused"] + kept)
+    return _case_page(request, couple, flag_state=state, status=state["status"])
+
+
+def _flag_answer(request, couple, state) -> JsonResponse:
+    """For the page's script: the flag's markup as it is now (with the notice or the refused
+    form), what to announce, and how many items still need a disposition."""
+    case = summary.build(couple)
+    _show_flag_state(case, state)
+    flag = next((f for f in case.flags if f.key == state["key"]), None)
+    status = state.get("status", 200)
+    if flag is None or state.get("refused"):
+        message = state.get("refused") or NOT_CURRENT
+        return JsonResponse({"message": message, "html": ""}, status=status)
+    html = render_to_string(
+        "screening/_flag.html",
+        {"f": flag, "s": case, "couple": couple, "outcomes": Disposition.Outcome.choices},
+        request=request,
+    )
+    who = "couple" if flag.partner == "couple" else f"partner {flag.partner.upper()}"
+    if status == 200:
+        left = len(case.missing)
+        rest = (
+            f"{left} item{'' if left == 1 else 's'} left to record."
+            if left
+            else "Every item has a disposition."
+        )
+        message = f"{flag.rule}, {who}: {state['notice']} {rest}"
+    elif status == 409:
+        message = f"{flag.rule}, {who}: {state['notice']}"
+    else:
+        message = f"{flag.rule}, {who}: not recorded. " + " ".join(
+            m for messages_ in state["errors"].values() for m in messages_
+        )
+    return JsonResponse(
+        {
+            "html": html,
+            "message": message,
+            "missing": [f.key for f in case.missing],
+            "urgent_open": any(f.severity == "urgent" for f in case.missing),
+            "status": case.status_label,
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -214,19 +317,49 @@ def audit_log(request, reference):
     return render(request, "screening/audit.html", {"couple": couple, "page": entries})
 
 
+def _partner_or_none(couple, label):
+    return couple.partner(label) if label in ("a", "b") else None
+
+
+@clinician_required
+def confirm_link(request, reference, label, action):
+    """What revoking or reissuing a partner's link will do, before it is done (the page's
+    form posts to `partner_link`)."""
+    couple = get_couple_for_clinician(request, reference)
+    partner = _partner_or_none(couple, label)
+    if partner is None or action not in ("revoke", "reissue"):
+        raise Http404
+    return _confirm_link_page(request, couple, partner, action)
+
+
+def _confirm_link_page(request, couple, partner, action, status=200):
+    return render(
+        request,
+        "screening/confirm_link.html",
+        {"couple": couple, "partner": partner, "action": action},
+        status=status,
+    )
+
+
 @require_POST
 @clinician_required
 def partner_link(request, reference, label):
-    """Reissue, revoke or e-mail a partner's private link."""
+    """Reissue, revoke or e-mail a partner's private link (asked for from its confirmation
+    page)."""
     couple = get_couple_for_clinician(request, reference)
-    partner = couple.partner(label) if label in ("a", "b") else None
+    partner = _partner_or_none(couple, label)
     if partner is None:
         return redirect("screening:case", reference=reference)
-    action = request.POST.get("action")
+    form = LinkActionForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors["action"]:
+            messages.error(request, error)
+        return _confirm_link_page(request, couple, partner, "reissue", status=400)
+    action = form.cleaned_data["action"]
     if action == "revoke":
         cases.revoke_link(request.user, partner, request=request)
         messages.success(request, f"Partner {label.upper()}'s link no longer works.")
-    elif action in ("reissue", "reissue_email"):
+    else:
         email = action == "reissue_email" and bool(partner.email)
         link, sent = cases.reissue_link(request.user, partner, email=email, request=request)
         if sent:
@@ -234,39 +367,59 @@ def partner_link(request, reference, label):
         elif sent is False:
             messages.error(request, _EMAIL_FAILED.format(label=label.upper()))
         request.session[SESSION_NEW_LINKS] = {"reference": couple.reference, label: link}
-    return redirect("screening:case", reference=reference)
+    return redirect(reverse("screening:case", args=[reference]) + f"#partner-{label}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @clinician_required
 def reopen_answers(request, reference, label):
+    """GET: what reopening a partner's answers will do, and the reason asked for; POST: do
+    it."""
     couple = get_couple_for_clinician(request, reference)
-    if label not in ("a", "b"):
+    partner = _partner_or_none(couple, label)
+    if partner is None:
         return redirect("screening:case", reference=reference)
+    if request.method != "POST":
+        return _confirm_reopen_page(request, couple, partner, ReopenAnswersForm())
     form = ReopenAnswersForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, couple, _rejected(form, "reason", f"reason-{label}"))
+        return _confirm_reopen_page(request, couple, partner, form, status=400)
     try:
         review.reopen_partner(couple, label, request.user, form.cleaned_data["reason"], request)
     except review.ReviewError as error:
         messages.error(request, str(error))
+        return _confirm_reopen_page(request, couple, partner, form, status=400)
+    partner = couple.partners.get(label=label)
+    if partner.link_state == "active":
+        messages.success(
+            request,
+            f"Partner {label.upper()}'s answers are open again and their link works. When "
+            "they submit again, the case is screened again.",
+        )
     else:
-        partner = couple.partners.get(label=label)
-        if partner.link_state == "active":
-            messages.success(
-                request,
-                f"Partner {label.upper()}'s answers are open again and their link works. When "
-                "they submit again, the case is screened again.",
-            )
-        else:
-            messages.warning(
-                request,
-                f"Partner {label.upper()}'s answers are open again, but their link has "
-                f"{'expired' if partner.link_state == 'expired' else 'stopped working'}: issue a "
-                "new link so they can change them. When they submit again, the case is "
-                "screened again.",
-            )
-    return redirect("screening:case", reference=reference)
+        messages.warning(
+            request,
+            f"Partner {label.upper()}'s answers are open again, but their link has "
+            f"{'expired' if partner.link_state == 'expired' else 'stopped working'}: issue a "
+            "new link so they can change them. When they submit again, the case is "
+            "screened again.",
+        )
+    return redirect(reverse("screening:case", args=[reference]) + f"#partner-{label}")
+
+
+def _confirm_reopen_page(request, couple, partner, form, status=200):
+    return render(
+        request,
+        "screening/confirm_reopen.html",
+        {
+            "couple": couple,
+            "partner": partner,
+            "form": form,
+            "other": "B" if partner.label == "a" else "A",
+            "signed_off": review.sign_off_in_force(couple),
+        },
+        status=status,
+    )
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

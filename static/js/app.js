@@ -233,4 +233,113 @@
       shiftWasHeld = e.shiftKey;
     });
   }
+
+  // ---- the clinic's case page: a flag's disposition saved where it is --------------------
+  // Without this, the form posts and the page comes back at the flag. With it, the same form
+  // is sent in the background; the flag's new markup (folded, saying who recorded what, or
+  // the form again with its message and what was typed) replaces it, focus goes to it and
+  // the result is announced. If the request cannot be made at all, the form posts normally.
+  var live = document.querySelector("[data-case-live]");
+  var announce = function (text) {
+    if (!live) return;
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  };
+  var updateMissing = function (missing) {
+    var open = {};
+    missing.forEach(function (key) { open[key.slice(0, 12)] = true; });
+    document.querySelectorAll("[data-missing] li").forEach(function (li) {
+      var link = li.querySelector('a[href^="#flag-"]');
+      if (link && !open[link.getAttribute("href").slice(6)]) li.remove();
+    });
+    var intro = document.querySelector("[data-todo-intro]");
+    var list = document.querySelector("[data-missing]");
+    if (intro) {
+      intro.textContent = missing.length
+        ? "Before sign-off, record what was done for " + missing.length + " item" + (missing.length === 1 ? "" : "s") + ":"
+        : "";
+    }
+    if (!missing.length) {
+      if (intro) intro.remove();
+      if (list) list.remove();
+    }
+    var count = document.querySelector("[data-open-count]");
+    if (count) {
+      count.textContent = String(missing.length);
+      if (!missing.length && count.parentNode) count.parentNode.textContent = "Flags: every item recorded";
+    }
+  };
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form[data-inline-disposition]")) return;
+    if (!window.fetch || !window.FormData) return;
+    e.preventDefault();
+    if (form.getAttribute("data-sending")) return;  // a second click while the first is sent
+    form.setAttribute("data-sending", "1");
+    var button = form.querySelector('button[type="submit"]');
+    if (button) button.disabled = true;
+    var article = form.closest("article[data-flag]");
+    var token = form.querySelector('[name="csrfmiddlewaretoken"]');
+    window.fetch(form.action, {
+      method: "POST",
+      body: new window.FormData(form),
+      credentials: "same-origin",
+      headers: {"X-Requested-With": "fetch", "X-CSRFToken": token ? token.value : "", "Accept": "application/json"},
+    }).then(function (response) {
+      return response.json().then(function (data) { return {ok: response.ok, data: data}; });
+    }).then(function (result) {
+      var data = result.data;
+      if (data.html && article) {
+        var holder = document.createElement("div");
+        holder.innerHTML = data.html.trim();
+        var fresh = holder.firstElementChild;
+        article.replaceWith(fresh);
+        var invalid = fresh.querySelector(".is-invalid");
+        if (invalid) {
+          invalid.focus();
+        } else {
+          fresh.focus({preventScroll: true});
+          fresh.scrollIntoView({block: "nearest"});
+        }
+      } else {
+        form.removeAttribute("data-sending");
+        if (button) button.disabled = false;
+        var note = document.createElement("div");
+        note.className = "alert alert-danger";
+        note.setAttribute("role", "status");
+        note.textContent = data.message || "This could not be saved. Reload the page.";
+        form.insertBefore(note, form.firstChild);
+      }
+      if (data.missing) updateMissing(data.missing);
+      var banner = document.querySelector("[data-urgent-banner]");
+      if (banner && data.urgent_open === false) banner.remove();
+      var status = document.querySelector("[data-case-status]");
+      if (status && data.status) status.textContent = data.status;
+      announce(data.message || "");
+    }).catch(function () {
+      form.removeAttribute("data-sending");
+      form.submit();  // the server could not be asked in the background: post it normally
+    });
+  });
+
+  // ---- the case page's answers: every step folded; "Open every step", and a link to a step
+  // opens it ----------------------------------------------------------------------------------
+  var steps = document.querySelectorAll("details.step-answers");
+  if (steps.length) {
+    var toggle = document.querySelector("[data-answers-toggle]");
+    if (toggle) toggle.hidden = false;
+    var setAll = function (open) { steps.forEach(function (d) { d.open = open; }); };
+    var openAll = document.querySelector("[data-open-all]");
+    var closeAll = document.querySelector("[data-close-all]");
+    if (openAll) openAll.addEventListener("click", function () { setAll(true); });
+    if (closeAll) closeAll.addEventListener("click", function () { setAll(false); });
+    var openTarget = function () {
+      var id = window.location.hash.slice(1);
+      var target = id ? document.getElementById(id) : null;
+      var details = target && target.closest ? target.closest("details") : null;
+      if (details && !details.open) { details.open = true; target.scrollIntoView({block: "start"}); }
+    };
+    window.addEventListener("hashchange", openTarget);
+    openTarget();
+  }
 })();

@@ -54,22 +54,22 @@ def test_clinician_signs_in_reviews_every_flag_signs_off_and_reads_the_pdf(
     expect(page.locator("[data-missing] li")).to_have_count(len(items))
     support.check_page(page, "case", "clinic-case")
 
-    # A disposition for every flag, each with its own note, outcomes in turn.
+    # A disposition for every flag, each with its own note, outcomes in turn: each saved in
+    # place (the flag folds to what was recorded), the next open flag's form comes next.
     outcomes = [label for _, label in Disposition.Outcome.choices]
-    forms = page.locator("form.disposition-form")
+    forms = page.locator("article.flag-open form.disposition-form")
     expect(forms).to_have_count(len(items))
     for number in range(len(items)):
-        form = forms.nth(number)
+        form = forms.first
         flag = form.locator("xpath=ancestor::article[@data-flag][1]")
         rule = flag.get_attribute("data-flag")
         form.get_by_label(outcomes[number % len(outcomes)], exact=True).check()
         form.get_by_label("Note", exact=True).fill(f"Followed up {rule} by phone.")
-        with page.expect_navigation():
-            form.get_by_role("button", name="Record").click()
-        expect(page.get_by_role("status").first).to_have_text("Disposition recorded.")
-        expect(page.locator(f'article[data-flag="{rule}"] [data-disposition]')).to_contain_text(
-            f"Followed up {rule} by phone."
-        )
+        form.get_by_role("button", name="Record").click()
+        done = page.locator(f'article[data-flag="{rule}"].flag-done')
+        expect(done.locator("[data-flag-notice]")).to_have_text("Disposition recorded.")
+        expect(done.locator("[data-disposition]")).to_contain_text(f"Followed up {rule} by phone.")
+        expect(forms).to_have_count(len(items) - number - 1)
     expect(page.locator("[data-missing]")).to_have_count(0)
     expect(page.get_by_text("No disposition yet.")).to_have_count(0)
 

@@ -100,13 +100,16 @@ CLINIC_ENDPOINTS = [
         clinician_message="The case is open again for review.",
         setup=_signed_off,
     ),
+    Endpoint("confirm reissue", "get", lambda people: _case(people) + "partners/a/link/reissue/"),
+    Endpoint("confirm revoke", "get", lambda people: _case(people) + "partners/b/link/revoke/"),
+    Endpoint("confirm reopen answers", "get", lambda people: _case(people) + "partners/a/reopen/"),
     Endpoint(
         "partner link (reissue)",
         "post",
         lambda people: _case(people) + "partners/a/link/",
         lambda people: {"action": "reissue"},
         302,
-        _case,
+        lambda people: _case(people) + "#partner-a",
     ),
     Endpoint(
         "partner link (revoke)",
@@ -114,7 +117,7 @@ CLINIC_ENDPOINTS = [
         lambda people: _case(people) + "partners/b/link/",
         lambda people: {"action": "revoke"},
         302,
-        _case,
+        lambda people: _case(people) + "#partner-b",
         clinician_message="Partner B's link no longer works.",
     ),
     Endpoint(
@@ -123,7 +126,7 @@ CLINIC_ENDPOINTS = [
         lambda people: _case(people) + "partners/a/reopen/",
         lambda people: {"reason": "Partner A asked to correct an answer."},
         302,
-        _case,
+        lambda people: _case(people) + "#partner-a",
         clinician_message=(
             "Partner A's answers are open again and their link works. When they submit again, "
             "the case is screened again."

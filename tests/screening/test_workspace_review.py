@@ -40,13 +40,14 @@ def item(couple, rule: str, partner: str) -> review.ReviewItem:
     return next(i for i in review.review_items(couple) if (i.rule, i.partner) == (rule, partner))
 
 
-def post_disposition(client, couple, rule, partner, outcome="follow_up", note="", **kwargs):
+def post_disposition(
+    client, couple, rule, partner, outcome="follow_up", note="", replaces=None, **kwargs
+):
     key = item(couple, rule, partner).key
-    return client.post(
-        case_url(couple) + "dispositions/",
-        {"key": key, "outcome": outcome, "note": note},
-        **kwargs,
-    )
+    data = {"key": key, "outcome": outcome, "note": note}
+    if replaces is not None:
+        data["replaces"] = replaces
+    return client.post(case_url(couple) + "dispositions/", data, **kwargs)
 
 
 def dispose_all(couple, user, outcome="acknowledged") -> None:
@@ -63,10 +64,13 @@ def test_a_clinician_records_a_disposition_with_a_note(people):
         people.clinician, couple, "SI-2", "a", "follow_up", "Called Sam; safety plan agreed."
     )
     assert response.status_code == 302
+    key = item(couple, "SI-2", "a").key
+    assert response["Location"] == case_url(couple) + f"#flag-{key[:12]}"  # back at the flag
     page = people.clinician.get(response["Location"])
-    assert "Disposition recorded." in p.messages_shown(page)
     card = p.flag_articles(page)[("SI-2", "partner A")]
+    assert card.startswith("Disposition recorded.")  # said in the flag, where the clinician is
     today = timezone.localtime().strftime("%Y-%m-%d")
+    assert f"Recorded: Follow-up arranged · dr.lee · {today}" in card  # the folded line
     assert f"Follow-up arranged by dr.lee, {today}" in card
     assert "Called Sam; safety plan agreed." in card
     assert "No disposition yet." not in card
@@ -82,28 +86,88 @@ def test_a_clinician_records_a_disposition_with_a_note(people):
     assert "Status: In review" in visible_text(page)
 
 
+def current(couple, rule, partner) -> Disposition:
+    return review.latest_dispositions(couple)[item(couple, rule, partner).key]
+
+
 def test_every_change_is_kept_and_shown_never_overwritten(people):
     couple = people.couple
     post_disposition(people.clinician, couple, "CV-2", "b", "follow_up", "Asked the GP.")
-    post_disposition(people.clinician, couple, "CV-2", "b", "acknowledged", "GP letter received.")
+    first = current(couple, "CV-2", "b")
+    response = post_disposition(
+        people.clinician,
+        couple,
+        "CV-2",
+        "b",
+        "acknowledged",
+        "GP letter received.",
+        replaces=first.pk,
+    )
+    assert response.status_code == 302
     rows = list(Disposition.objects.order_by("at", "id").values_list("outcome", "note", "by"))
     user = people.clinician.user.pk
     assert rows == [
         ("follow_up", "Asked the GP.", user),
         ("acknowledged", "GP letter received.", user),
     ]
-    card = p.flag_articles(people.clinician.get(case_url(couple)))[("CV-2", "partner B")]
+    assert current(couple, "CV-2", "b").replaces == first
+    card = p.flag_articles(people.clinician.get(response["Location"]))[("CV-2", "partner B")]
+    assert card.startswith("Disposition changed.")
     latest, earlier = card.split("Earlier records (1)")
     assert "Reviewed: noted for the prescriber by dr.lee" in latest
     assert "GP letter received." in latest
     assert "Follow-up arranged by dr.lee" in earlier and "Asked the GP." in earlier
+    # both are in the audit log: the record, and the change naming what it replaced
+    entries = AuditEntry.objects.filter(
+        action__in=[AuditEntry.Action.DISPOSITION_RECORDED, AuditEntry.Action.DISPOSITION_CHANGED]
+    ).order_by("at", "id")
+    assert [(e.action, e.data) for e in entries] == [
+        (AuditEntry.Action.DISPOSITION_RECORDED, {"rule": "CV-2", "outcome": "follow_up"}),
+        (
+            AuditEntry.Action.DISPOSITION_CHANGED,
+            {
+                "rule": "CV-2",
+                "outcome": "acknowledged",
+                "earlier_outcome": "follow_up",
+                "earlier_by": "dr.lee",
+            },
+        ),
+    ]
+    audit_page = visible_text(people.clinician.get(case_url(couple) + "audit/"))
+    assert "Disposition changed" in audit_page and "earlier_outcome: follow_up" in audit_page
 
 
-def test_two_clinicians_on_the_same_flag_are_both_kept(people):
+def test_recording_again_without_change_is_refused_and_the_note_is_kept(people):
+    """A recorded flag is not recorded again by a second "Record": the one in force is shown,
+    with who recorded it, and the typed note waits in the "Change" form."""
     couple = people.couple
     post_disposition(people.clinician, couple, "VOL-1", "b", "follow_up", "Will see B alone.")
-    post_disposition(people.clinician2, couple, "VOL-1", "b", "acknowledged", "Saw B alone.")
-    assert Disposition.objects.count() == 2
+    response = post_disposition(
+        people.clinician2, couple, "VOL-1", "b", "acknowledged", "Saw B alone."
+    )
+    assert response.status_code == 409
+    assert Disposition.objects.count() == 1
+    card = p.flag_articles(response)[("VOL-1", "partner B")]
+    assert card.startswith(
+        "A disposition is already recorded for this flag (Follow-up arranged, by dr.lee on "
+    )
+    assert "To record something else, use “Change”." in card
+    html = response.content.decode()
+    key = item(couple, "VOL-1", "b").key
+    assert f'name="replaces" value="{current(couple, "VOL-1", "b").pk}"' in html
+    assert ">Saw B alone.</textarea>" in html  # what was typed is kept, ready to send
+    assert f'value="acknowledged" id="o-{key[:12]}-acknowledged" required checked>' in html
+
+    # sent again as a change of the one shown: both kept, the latest in force
+    post_disposition(
+        people.clinician2,
+        couple,
+        "VOL-1",
+        "b",
+        "acknowledged",
+        "Saw B alone.",
+        replaces=current(couple, "VOL-1", "b").pk,
+    )
     assert set(Disposition.objects.values_list("by__username", flat=True)) == {
         "dr.lee",
         "dr.okafor",
@@ -112,6 +176,25 @@ def test_two_clinicians_on_the_same_flag_are_both_kept(people):
     assert "Reviewed: noted for the prescriber by dr.okafor" in card
     assert "Earlier records (1)" in card
     assert "Follow-up arranged by dr.lee" in card and "Will see B alone." in card
+
+
+def test_a_change_made_from_an_earlier_record_is_refused(people):
+    """Two clinicians opened "Change" on the same record: the second is shown the first's
+    change instead of overwriting it unseen."""
+    couple = people.couple
+    post_disposition(people.clinician, couple, "CV-4", "a", "follow_up", "Asked for a letter.")
+    first = current(couple, "CV-4", "a")
+    post_disposition(
+        people.clinician, couple, "CV-4", "a", "acknowledged", "Letter in.", replaces=first.pk
+    )
+    response = post_disposition(
+        people.clinician2, couple, "CV-4", "a", "not_relevant", "Not needed.", replaces=first.pk
+    )
+    assert response.status_code == 409
+    card = p.flag_articles(response)[("CV-4", "partner A")]
+    assert "This disposition was changed meanwhile (Reviewed: noted for the prescriber" in card
+    assert Disposition.objects.count() == 2
+    assert current(couple, "CV-4", "a").note == "Letter in."
 
 
 def test_a_double_submit_records_once(people):
@@ -123,25 +206,52 @@ def test_a_double_submit_records_once(people):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"outcome": "made_up"}, "Choose what was done."),
-        ({"outcome": ""}, "Choose what was done."),
         ({"key": "0" * 64}, "This flag is no longer current."),
         ({"key": ""}, "This flag is no longer current."),
+        ({"key": "<script>"}, "This flag is no longer current."),
         ({"rule": ("RL-1", "a")}, "This flag is no longer current."),  # info: no disposition
     ],
 )
 def test_a_refused_disposition_says_why_and_records_nothing(people, data, message):
     couple = people.couple
-    post = {"key": item(couple, "SI-2", "a").key, "outcome": "follow_up", "note": "n"}
+    post = {"key": item(couple, "SI-2", "a").key, "outcome": "follow_up", "note": "Rang."}
     if "rule" in data:
         screening = review.current_screening(couple)
         rule, partner = data.pop("rule")
         post["key"] = screening.flags.get(rule=rule, partner=partner).key
     post.update(data)
     before = p.snapshot(couple)
-    response = people.clinician.post(case_url(couple) + "dispositions/", post, follow=True)
-    assert any(message in shown for shown in p.messages_shown(response))
+    response = people.clinician.post(case_url(couple) + "dispositions/", post)
+    assert response.status_code == 400
+    shown = " ".join(p.messages_shown(response))
+    assert message in shown
+    assert "Your note was not recorded: “Rang.”" in shown  # nothing typed is lost
     assert p.snapshot(couple)["dispositions"] == before["dispositions"] == 0
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"outcome": "made_up"}, "o", "Choose what was done."),
+        ({"outcome": ""}, "o", "Choose what was done."),
+        ({"note": "   "}, "n", "Write a short note about what was done."),
+        ({"replaces": "x"}, "", "The disposition to change is not this flag's. Reload the case."),
+    ],
+)
+def test_a_bad_value_is_said_next_to_its_field_with_the_typing_kept(people, data, field, message):
+    couple = people.couple
+    key = item(couple, "SI-2", "a").key
+    post = {"key": key, "outcome": "follow_up", "note": "Rang Sam at 9."} | data
+    response = people.clinician.post(case_url(couple) + "dispositions/", post)
+    assert response.status_code == 400
+    card = p.flag_articles(response)[("SI-2", "partner A")]
+    assert message in card
+    html = response.content.decode()
+    if field:
+        assert f'id="{field}-{key[:12]}-error">{message}</div>' in html
+    if post["note"].strip():
+        assert f">{post['note']}</textarea>" in html
+    assert not Disposition.objects.exists()
 
 
 def test_dispositions_cannot_be_changed_or_deleted(people):
@@ -278,11 +388,13 @@ def test_after_sign_off_a_disposition_is_refused_with_the_reason_shown(people):
     review.sign_off(couple, people.clinician.user, "Ready.")
     before = p.snapshot(couple)
     response = post_disposition(
-        people.clinician2, couple, "SI-2", "a", "not_relevant", "Changed my mind.", follow=True
+        people.clinician2, couple, "SI-2", "a", "not_relevant", "Changed my mind."
     )
-    assert "This case is signed off. Reopen the case to change anything." in p.messages_shown(
-        response
-    )
+    assert response.status_code == 400
+    assert p.messages_shown(response) == [
+        "This case is signed off. Reopen the case to change anything. Your note was not "
+        "recorded: “Changed my mind.”"
+    ]
     assert p.snapshot(couple)["dispositions"] == before["dispositions"]
     response = people.clinician.post(
         case_url(couple) + "sign-off/", {"note": "Again."}, follow=True
@@ -316,7 +428,15 @@ def test_reopening_a_signed_off_case_is_recorded_and_allows_changes_again(people
     assert "Status: In review" in visible_text(response)
     assert 'name="outcome"' in response.content.decode()
 
-    post_disposition(people.clinician2, couple, "CV-2", "b", "follow_up", "Cardiology again.")
+    post_disposition(
+        people.clinician2,
+        couple,
+        "CV-2",
+        "b",
+        "follow_up",
+        "Cardiology again.",
+        replaces=current(couple, "CV-2", "b").pk,
+    )
     assert Disposition.objects.count() == len(NEEDING) + 1
     second = review.sign_off(couple, people.clinician2.user, "Ready again.")
     assert list(SignOff.objects.order_by("at", "id")) == [first, second]
@@ -396,9 +516,19 @@ def _disposition_key(couple) -> str:
     return "0" * 64
 
 
+def _in_force(couple) -> int | None:
+    disposition = review.latest_dispositions(couple).get(_disposition_key(couple))
+    return disposition.pk if disposition else None
+
+
 ACTIONS = {
-    "disposition": lambda couple, user: review.record_disposition(
-        couple, _disposition_key(couple), "not_relevant", "Reviewed again.", user
+    "disposition": lambda couple, user: review.record_disposition(  # a change if recorded
+        couple,
+        _disposition_key(couple),
+        "not_relevant",
+        "Reviewed again.",
+        user,
+        replaces=_in_force(couple),
     ),
     "sign_off": lambda couple, user: review.sign_off(couple, user, "For the prescriber."),
     "reopen_case": lambda couple, user: review.reopen_case(couple, user, "New information."),
