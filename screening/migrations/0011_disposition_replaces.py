@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("screening", "0009_urgent_alert_retries_worker_heartbeat"),
+        ("screening", "0010_min_age_at_least_18"),
     ]
 
     operations = [
