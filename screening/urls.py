@@ -22,4 +22,9 @@ urlpatterns = [
     path("cases/<str:reference>/summary-draft.pdf", views.summary_draft, name="summary_draft"),
     path("cases/<str:reference>/partners/<str:label>/link/", views.partner_link, name="link"),
     path("cases/<str:reference>/partners/<str:label>/reopen/", views.reopen_answers, name="reopen"),
+    path(
+        "cases/<str:reference>/partners/<str:label>/resume-code/",
+        views.reset_resume_code,
+        name="reset_resume_code",
+    ),
 ]
