@@ -44,10 +44,11 @@ class Notice:
         ]
 
     def as_text(self) -> str:
-        """The notice as the partner read it, kept with their consent."""
-        parts = [f"{self.title} (version {self.version}, {self.published})"]
+        """The notice as the partner read it, kept with their consent: paragraphs apart by
+        a blank line, the title and headings marked with "# " and "## "."""
+        parts = [f"# {self.title} (version {self.version}, {self.published})"]
         for heading, paragraphs in self.rendered():
-            parts.append(heading)
+            parts.append(f"## {heading}")
             parts.extend(paragraphs)
         return "\n\n".join(parts)
 

@@ -172,6 +172,7 @@ def start(request, public_id: str):
             partner,
             minutes=(fewest, most),
             step_count=len(questionnaire.steps),
+            signed=consents.consent_in_force(partner) is not None,
             next_url=reverse(
                 "intake:consent" if stage(request, partner) == "start" else "intake:resume",
                 kwargs={"public_id": public_id},
@@ -291,7 +292,7 @@ def consent_pdf(request, public_id: str):
         "intake/door/consent_pdf.html",
         {
             "consent": signed,
-            "paragraphs": signed.text.split("\n\n"),
+            "blocks": [_block(part) for part in signed.text.split("\n\n")],
             "clinic_name": settings.CLINIC_NAME,
             "signed_at": timezone.localtime(signed.at),
         },
@@ -302,6 +303,14 @@ def consent_pdf(request, public_id: str):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="consent.pdf"'
     return response
+
+
+def _block(part: str) -> tuple[str, str]:
+    """("h2", text), ("h3", text) or ("p", text) for one part of a stored notice."""
+    for mark, tag in (("## ", "h3"), ("# ", "h2")):
+        if part.startswith(mark):
+            return tag, part.removeprefix(mark)
+    return "p", part
 
 
 def _fetch_nothing(url, *args, **kwargs):

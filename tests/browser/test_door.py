@@ -10,7 +10,7 @@ from intake import services
 from intake.demo import make_answers
 from intake.models import Partner
 from tests.browser import support
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLINICIAN_PASSWORD
 
 SECRET_NAME = "Quillon"
 
@@ -25,7 +25,7 @@ def fill_first_step(page) -> str:
     return url
 
 
-def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page):
+def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page, clinician_user):
     case = services.create_case(email_a="a@example.com", email_b="b@example.com")
     page = new_page(viewport=support.PHONE)
     support.open_link(page, case.links["a"], door=False)
@@ -69,6 +69,35 @@ def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page):
         declining.get_by_role("button", name="I do not agree").click()
     expect(declining.locator("h1")).to_have_text("You chose not to agree")
     support.check_page(declining, "consent declined", "door-declined")
+
+    # The clinician sees both consents and the locked link, and resets the code.
+    clinic = new_page(viewport=support.PHONE)
+    clinic.goto("/clinic/")
+    clinic.get_by_label("Username").fill(clinician_user.username)
+    clinic.get_by_label("Password").fill(CLINICIAN_PASSWORD)
+    with clinic.expect_navigation():
+        clinic.get_by_role("button", name="Sign in").click()
+    clinic.get_by_label("6-digit code from your authenticator app").fill(
+        support.current_code(clinician_user)
+    )
+    with clinic.expect_navigation():
+        clinic.get_by_role("button", name="Continue").click()
+    clinic.goto(f"/clinic/cases/{case.couple.reference}/")
+    expect(clinic.locator('[data-consent-state="a"]')).to_contain_text("Agreed")
+    expect(clinic.locator('[data-joint-sessions="a"]')).to_contain_text("May refer")
+    expect(clinic.locator('[data-consent-state="b"]')).to_contain_text("Declined")
+    expect(clinic.locator('[data-resume-code="a"]')).to_contain_text("Locked")
+    support.check_page(clinic, "case", "door-case-consents")
+    with clinic.expect_navigation():
+        clinic.locator('[data-consent="a"] + form').get_by_role(
+            "button", name="Reset resume code"
+        ).click()
+    expect(clinic.locator('[data-resume-code="a"]')).to_contain_text("not chosen yet")
+    support.open_link(other, case.links["a"], door=False)
+    expect(other.locator("h1")).to_have_text("Choose a resume code")
+    support.pass_door(other, code="a-new-code")
+    other.goto(page.url.replace("/goals/", "/about/"))
+    expect(other.locator('[name="about-preferred_name"]')).to_have_value(SECRET_NAME)
 
 
 def test_the_resume_code_page_passes_axe(new_page):
