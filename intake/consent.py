@@ -161,12 +161,14 @@ def code_fingerprint(partner: Partner) -> str:
     return partner.resume_code_hash[-16:]
 
 
-def set_resume_code(partner: Partner, code: str) -> None:
-    with transaction.atomic():
-        Partner.objects.select_for_update().filter(pk=partner.pk).update(
-            resume_code_hash=make_password(code), resume_failures=0, resume_locked_at=None
-        )
+def set_resume_code(partner: Partner, code: str) -> bool:
+    """Set the partner's first code (or the first after a reset). False when one was set
+    meanwhile (another tab or browser was first): a code is never replaced this way."""
+    changed = Partner.objects.filter(pk=partner.pk, resume_code_hash="").update(
+        resume_code_hash=make_password(code), resume_failures=0, resume_locked_at=None
+    )
     partner.refresh_from_db(fields=["resume_code_hash", "resume_failures", "resume_locked_at"])
+    return bool(changed)
 
 
 def try_resume_code(partner: Partner, code: str) -> bool:

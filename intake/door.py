@@ -372,7 +372,8 @@ def choose_code(request, public_id: str):
         return redirect("intake:resume", public_id=public_id)
     form = ChooseCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        consents.set_resume_code(partner, form.cleaned_data["code"])
+        if not consents.set_resume_code(partner, form.cleaned_data["code"]):
+            return redirect("intake:unlock", public_id=public_id)  # someone else was first
         request.session.cycle_key()
         request.session[SESSION_UNLOCKED] = consents.code_fingerprint(partner)
         return redirect("intake:resume", public_id=public_id)

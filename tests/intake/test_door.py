@@ -228,7 +228,7 @@ def test_wrong_codes_lock_the_link_until_a_clinician_resets_it(new_case, clinici
     assert path_of(owner.get(step_url(partner, "about"), follow=True)).endswith("/unlock/")
 
 
-def test_choosing_a_code_twice_the_same(new_case):
+def test_choosing_a_code_twice_the_same_and_only_once(new_case):
     partner = new_case.couple.partner("a")
     client = arrive(new_case.links["a"])
     client.post(
@@ -241,6 +241,13 @@ def test_choosing_a_code_twice_the_same(new_case):
     differ = client.post(url, {"code": "abcd", "again": "abce"})
     assert "This is not the same code" in visible_text(differ)
     assert not Partner.objects.get(pk=partner.pk).resume_code_hash
+    # Two browsers at this page: the first code chosen stays; the second is asked for it.
+    second = arrive(new_case.links["a"])
+    assert path_of(second.get(url, follow=True)) == url
+    client.post(url, {"code": "first-code", "again": "first-code"})
+    late = second.post(url, {"code": "second-code", "again": "second-code"}, follow=True)
+    assert path_of(late) == f"/intake/{partner.public_id}/unlock/"
+    assert consents.try_resume_code(Partner.objects.get(pk=partner.pk), "first-code")
 
 
 # --- the session's end ------------------------------------------------------------------------
