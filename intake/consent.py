@@ -175,20 +175,22 @@ def try_resume_code(partner: Partner, code: str) -> bool:
     """True for the right code (the count of wrong ones starts again); a wrong one is counted,
     and RESUME_CODE_ATTEMPTS of them in a row lock the link until a clinician resets the code.
     Counted under the row lock: two tabs guessing at once get no extra tries."""
-    with transaction.atomic():
-        locked = Partner.objects.select_for_update().get(pk=partner.pk)
-        if locked.resume_locked_at is not None or not locked.resume_code_hash:
+    try:
+        with transaction.atomic():
+            locked = Partner.objects.select_for_update().get(pk=partner.pk)
+            if locked.resume_locked_at is not None or not locked.resume_code_hash:
+                return False
+            if check_password(code, locked.resume_code_hash):
+                if locked.resume_failures:
+                    Partner.objects.filter(pk=partner.pk).update(resume_failures=0)
+                return True
+            changes: dict = {"resume_failures": F("resume_failures") + 1}
+            if locked.resume_failures + 1 >= settings.RESUME_CODE_ATTEMPTS:
+                changes["resume_locked_at"] = timezone.now()
+            Partner.objects.filter(pk=partner.pk).update(**changes)
             return False
-        if check_password(code, locked.resume_code_hash):
-            if locked.resume_failures:
-                Partner.objects.filter(pk=partner.pk).update(resume_failures=0)
-            return True
-        changes: dict = {"resume_failures": F("resume_failures") + 1}
-        if locked.resume_failures + 1 >= settings.RESUME_CODE_ATTEMPTS:
-            changes["resume_locked_at"] = timezone.now()
-        Partner.objects.filter(pk=partner.pk).update(**changes)
-    partner.refresh_from_db(fields=["resume_code_hash", "resume_failures", "resume_locked_at"])
-    return False
+    finally:  # the caller's copy says what is stored now (locked or not, tries left)
+        partner.refresh_from_db(fields=["resume_code_hash", "resume_failures", "resume_locked_at"])
 
 
 @transaction.atomic
