@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "intake.door.PartnerIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "intake.door.clinic",
             ],
         },
     },
@@ -272,6 +274,12 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tandem intake <no-reply@tandem.invalid>")
 CLINIC_NAME = env("CLINIC_NAME", "the clinic")
+# How partners reach the clinic (a phone number, an address), shown on every partner page.
+CLINIC_CONTACT = env("CLINIC_CONTACT", "the phone number or e-mail address the clinic gave you")
+# What the clinic does after an urgent answer, and how soon (the consent notice says it).
+CLINIC_URGENT_RESPONSE = env("CLINIC_URGENT_RESPONSE", "within one working day")
+# How long the clinic keeps a partner's records (the consent notice says it).
+RECORDS_RETENTION = env("RECORDS_RETENTION", "10 years after your last contact with the clinic")
 # Where links in e-mails point (scheme and host, no trailing slash).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # Addresses told at once when an answer needs urgent review.
@@ -297,8 +305,12 @@ for _proxy in TRUSTED_PROXIES:
         ) from None
 # A neutral website that "Exit this page" goes to.
 EXIT_PAGE_URL = env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
-# How long a partner's browser session lasts once a link is opened.
-PARTNER_SESSION_SECONDS = env_int("PARTNER_SESSION_SECONDS", 4 * 60 * 60)
+# A partner's session ends when the browser closes, and after this many minutes without a
+# page or a "Stay on this page" (a warning comes PARTNER_IDLE_WARNING_SECONDS before).
+PARTNER_IDLE_SECONDS = env_int("PARTNER_IDLE_MINUTES", 30) * 60
+PARTNER_IDLE_WARNING_SECONDS = env_int("PARTNER_IDLE_WARNING_SECONDS", 120)
+# Wrong resume codes in a row before a partner's link is locked (a clinician resets the code).
+RESUME_CODE_ATTEMPTS = env_int("RESUME_CODE_ATTEMPTS", 5)
 
 CACHES = {
     "default": (

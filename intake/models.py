@@ -86,6 +86,11 @@ class Partner(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     steps_completed = models.PositiveSmallIntegerField(default=0)
+    # The code the partner chose after consenting (hashed with Django's password hashers):
+    # asked for by every new session on their link. Wrong codes in a row lock the link.
+    resume_code_hash = models.CharField(max_length=128, blank=True, default="")
+    resume_failures = models.PositiveSmallIntegerField(default=0)
+    resume_locked_at = models.DateTimeField(null=True, blank=True)
 
     objects = PartnerQuerySet.as_manager()
 
@@ -112,6 +117,36 @@ class Partner(models.Model):
         if self.token_expires_at and self.token_expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class Consent(models.Model):
+    """A partner's answer to the consent notice (intake/consent.py), one row each time: the
+    notice's version and text, when, and which issue of their link was used."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="consents")
+    version = models.CharField(max_length=8)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    typed_name = models.CharField(max_length=100, blank=True)
+    # May the clinician refer to this partner's non-private answers in joint sessions?
+    # (Private answers never.) None when declined.
+    joint_sessions = models.BooleanField(null=True, blank=True)
+    link_issue = models.CharField(max_length=16)  # the link's fingerprint, not the token
+    text = models.TextField()  # the notice as shown
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["partner", "-at", "-id"]
+
+    def __str__(self):
+        return f"{self.partner} consent v{self.version} {self.decision}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.decision == self.Decision.ACCEPTED
 
 
 class AnswerSet(models.Model):

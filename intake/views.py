@@ -22,7 +22,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from config.client_ip import client_ip
 
-from . import guesses, services
+from . import door, guesses, services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
 from .questionnaire import CRISIS_CONTACTS, QUESTIONNAIRES
@@ -87,11 +87,13 @@ def open_link(request, token: str):
         guesses.count_failure(address)
         return _neutral(request)
     pending = request.session.get(SESSION_PENDING)
+    if request.session.get(SESSION_PARTNER) != partner.public_id:
+        request.session.pop(door.SESSION_UNLOCKED, None)  # another partner's session before
     request.session.cycle_key()
     request.session.pop(SESSION_PENDING, None)
     request.session[SESSION_PARTNER] = partner.public_id
     request.session[SESSION_LINK] = _link_fingerprint(partner)
-    request.session.set_expiry(settings.PARTNER_SESSION_SECONDS)
+    door.start_session(request)  # ends with the browser, or when idle
     services.open_link(partner)
     if (
         pending
@@ -184,6 +186,8 @@ def submitted(request, public_id: str):
     partner = session_partner(request, public_id)
     if partner is None:
         return _neutral(request)
+    if (closed := door.gate(request, partner)) is not None:
+        return closed
     if not partner.is_submitted:
         return redirect("intake:resume", public_id=public_id)
     return render(request, "intake/submitted.html", {"partner": partner})
@@ -261,6 +265,8 @@ class IntakeWizard(NamedUrlWizardView):
         if not _session_holds(request, partner):
             request.session.flush()  # the link was revoked or reissued: nothing is kept
             return _neutral(request)
+        if (closed := door.gate(request, partner)) is not None:
+            return closed  # the start page, consent or the resume code come first
         if partner.is_submitted:
             return redirect("intake:submitted", public_id=public_id)
         self.partner = partner

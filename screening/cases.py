@@ -13,6 +13,7 @@ import smtplib
 
 from django.db import transaction
 
+from intake import consent as intake_consent
 from intake import services as intake_services
 from intake.models import Partner
 
@@ -86,3 +87,12 @@ def revoke_link(user, partner: Partner, *, request=None) -> None:
     with transaction.atomic():
         intake_services.revoke_link(partner)
         _audit(user, AuditEntry.Action.LINK_REVOKED, partner, request)
+
+
+def reset_resume_code(user, partner: Partner, *, request=None) -> None:
+    """The partner forgot their resume code, or typed wrong ones until the link locked: the
+    code is forgotten and the link unlocked, audited. Whoever opens the link next chooses a
+    new code, so the clinician first makes sure the link is in the partner's hands only."""
+    with transaction.atomic():
+        intake_consent.reset_resume_code(partner)
+        _audit(user, AuditEntry.Action.RESUME_CODE_RESET, partner, request)

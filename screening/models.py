@@ -47,6 +47,7 @@ class AuditEntry(models.Model):
         PDF_MISSING = "pdf_missing", "Summary PDF file missing"
         PDF_ALTERED = "pdf_altered", "Summary PDF file altered"
         AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
+        RESUME_CODE_RESET = "resume_code_reset", "Resume code reset"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -88,6 +88,7 @@ def render_html(couple: Couple, *, draft: bool) -> str:
         {
             "s": data,
             "facts": prescriber.facts(data),
+            "consents": [prescriber.consent_in_words(p) for p in data.partners],
             "review_lines": [
                 (f, prescriber.reported(f)) for f in data.flags if f.needs_disposition
             ],

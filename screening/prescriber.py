@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import dateformat, timezone
 
+from intake.consent import current_notice
 from intake.questionnaire.display import display_value, is_missing
 
 NOT_ANSWERED = "not answered"
@@ -135,3 +136,20 @@ def scores_by_partner(summary) -> list[tuple[str, list[dict | None]]]:
         (p.partner.label, [cells[i] for _, cells in summary.score_rows])
         for i, p in enumerate(summary.partners)
     ]
+
+
+def consent_in_words(partner_summary) -> str:
+    """The partner's consent and their choice for joint sessions, as page 1 prints it."""
+    consent = partner_summary.consent
+    if consent is None:
+        return "not given yet"
+    when = dateformat.format(timezone.localtime(consent.at), "Y-m-d")
+    if not consent.accepted:
+        return f"declined on {when}: nothing else was collected"
+    words = f"agreed on {when} (notice version {consent.version}"
+    if consent.version != current_notice().version:
+        words += ", an earlier version: asked again at the next visit"
+    words += "). Joint sessions: " + (
+        "may refer to non-private answers" if consent.joint_sessions else "do not refer to answers"
+    )
+    return words + "; private answers never."

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from intake.models import Couple, Partner
+from intake.models import Consent, Couple, Partner
 from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.display import display_value, is_missing, printable, unreadable
 from intake.questionnaire.document import check_value
@@ -52,6 +52,7 @@ class PartnerSummary:
     age: int | None
     # question id -> what to show for a stored value its question does not take
     unreadable: dict[str, str] = field(default_factory=dict)
+    consent: Consent | None = None  # the partner's latest answer to the consent notice
 
 
 @dataclass
@@ -182,7 +183,9 @@ class CaseSummary:
 
 def build(couple: Couple) -> CaseSummary:
     couple = (
-        Couple.objects.prefetch_related("partners__submissions", "partners__answer_set")
+        Couple.objects.prefetch_related(
+            "partners__submissions", "partners__answer_set", "partners__consents"
+        )
         .select_related("created_by")
         .get(pk=couple.pk)
     )
@@ -199,6 +202,7 @@ def build(couple: Couple) -> CaseSummary:
                 date_of_birth=answers.get("date_of_birth", ""),
                 age=_age(answers.get("date_of_birth"), on_date),
                 unreadable=bad,
+                consent=max(partner.consents.all(), key=lambda c: (c.at, c.id), default=None),
             )
         )
     screening = current_screening(couple)

@@ -27,4 +27,9 @@ urlpatterns = [
         name="confirm_link",
     ),
     path("cases/<str:reference>/partners/<str:label>/reopen/", views.reopen_answers, name="reopen"),
+    path(
+        "cases/<str:reference>/partners/<str:label>/resume-code/",
+        views.reset_resume_code,
+        name="reset_resume_code",
+    ),
 ]

@@ -372,6 +372,20 @@ def partner_link(request, reference, label):
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
+def reset_resume_code(request, reference, label):
+    couple = get_couple_for_clinician(request, reference)
+    if label in ("a", "b"):
+        cases.reset_resume_code(request.user, couple.partner(label), request=request)
+        messages.success(
+            request,
+            f"Partner {label.upper()}'s resume code is reset and their link unlocked: they "
+            "choose a new code when they next open it.",
+        )
+    return redirect("screening:case", reference=reference)
+
+
+@require_POST
+@clinician_required
 def reopen_answers(request, reference, label):
     """GET: what reopening a partner's answers will do, and the reason asked for; POST: do
     it."""

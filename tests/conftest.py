@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -19,10 +21,37 @@ def new_case(db):
     return services.create_case(email_a="a@example.com", email_b="b@example.com")
 
 
-def open_link(client: Client, link: str):
-    """Open a private link as the partner would; return the page it lands on."""
+RESUME_CODE = "test-resume-code"
+
+
+def open_link(client: Client, link: str, *, door: bool = True):
+    """Open a private link as the partner would; return the page it lands on. With `door`,
+    pass the door as the partner would: agree to the notice and choose the resume code
+    (RESUME_CODE) the first time, type it on later visits."""
     path = link.split("://", 1)[1].split("/", 1)[1]
-    return client.get("/" + path, follow=True)
+    response = client.get("/" + path, follow=True)
+    return pass_door(client, response) if door else response
+
+
+def pass_door(client: Client, response, *, code: str = RESUME_CODE, joint_sessions="yes"):
+    for _ in range(4):
+        path = response.request["PATH_INFO"]
+        if response.status_code != 200:
+            break
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+        csrf = {"csrfmiddlewaretoken": token.group(1)} if token else {}
+        if path.endswith("/start/"):
+            response = client.get(path.removesuffix("start/") + "consent/", follow=True)
+        elif path.endswith("/consent/"):
+            agreed = {"agree": "on", "typed_name": "Sam", "joint_sessions": joint_sessions}
+            response = client.post(path, agreed | csrf, follow=True)
+        elif path.endswith("/code/"):
+            response = client.post(path, {"code": code, "again": code} | csrf, follow=True)
+        elif path.endswith("/unlock/"):
+            response = client.post(path, {"code": code} | csrf, follow=True)
+        else:
+            break
+    return response
 
 
 @pytest.fixture

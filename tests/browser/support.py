@@ -144,10 +144,43 @@ def visible_text(page: Page) -> str:
 # --- the questionnaire ---------------------------------------------------------------------
 
 
-def open_link(page: Page, link: str) -> None:
-    """Open a partner's private link (given in full, as in the e-mail)."""
+RESUME_CODE = "test-resume-code"
+
+
+def open_link(page: Page, link: str, *, door: bool = True) -> None:
+    """Open a partner's private link (given in full, as in the e-mail); with `door`, pass the
+    start page, the consent notice and the resume code as the partner would."""
     page.goto(link)
     assert "/i/" not in page.url, "the token should leave the address bar at once"
+    if door:
+        pass_door(page)
+
+
+def pass_door(page: Page, code: str = RESUME_CODE) -> None:
+    for _ in range(4):
+        path = page.url.split("?")[0]
+        if path.endswith("/start/"):
+            with page.expect_navigation():
+                page.get_by_role("link", name="Continue").click()
+        elif path.endswith("/consent/"):
+            page.get_by_label(
+                "Yes, the clinician may refer to my answers that are not private"
+            ).check()
+            page.get_by_label("I have read this notice and I agree to it.").check()
+            page.get_by_label("Your name").fill("Sam")
+            with page.expect_navigation():
+                page.get_by_role("button", name="I agree").click()
+        elif path.endswith("/code/"):
+            page.get_by_label("Choose a resume code").fill(code)
+            page.get_by_label("Type it again").fill(code)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Save the code and start").click()
+        elif path.endswith("/unlock/"):
+            page.get_by_label("Your resume code").fill(code)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Continue").click()
+        else:
+            return
 
 
 def field_name(step: Step, question: Question) -> str:

@@ -274,7 +274,7 @@ def test_revoking_or_reissuing_a_link_ends_the_sessions_it_opened(new_case, acti
         assert "Written by holder" not in html_of(holder.get(step_url(holder, "about")))
 
 
-@override_settings(INVITATION_TTL_DAYS=30, PARTNER_SESSION_SECONDS=4 * 3600)
+@override_settings(INVITATION_TTL_DAYS=30, PARTNER_IDLE_SECONDS=120 * 60)
 def test_a_link_that_expires_while_its_page_is_open_loses_nothing():
     """An expired link opens no new session, but the partner already filling in finishes
     the step they are on, and sees their thank-you page after submitting."""
