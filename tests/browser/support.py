@@ -166,7 +166,19 @@ def choice_value(question: Question, value: Any) -> str:
 
 
 def _is_checkbox(question: Question) -> bool:
-    return question.type == QType.BOOL and (question.must_be_true or not question.required)
+    """A box to tick: "I agree", "I'd rather skip", or one of a checklist's boxes."""
+    return question.type == QType.BOOL and (
+        question.must_be_true or not question.required or bool(question.item)
+    )
+
+
+def _none_of_these(step_id: str, answers: dict[str, Any], only=None):
+    """The "None of these" box of each checklist of the step whose questions are all "no"."""
+    for section in CURRENT.step(step_id).sections:
+        items = section.items
+        asked = only is None or all(q.id in only for q in items)
+        if items and asked and all(answers.get(q.id) is False for q in items):
+            yield f"{step_id}-{section.none_name}"
 
 
 def _given(step_id: str, answers: dict[str, Any], only=None):
@@ -195,6 +207,8 @@ def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> N
             _control(page, name, choice_value(question, value)).check()
         else:
             _control(page, name).fill(str(value))
+    for name in _none_of_these(step_id, answers, only):
+        _control(page, name).check()
 
 
 def assert_step_shows(page: Page, step_id: str, answers: dict[str, Any], only=None) -> None:
@@ -221,9 +235,12 @@ def save_and_continue(page: Page) -> None:
 
 
 def expect_step(page: Page, step_id: str) -> None:
-    """The page is this step's (without JavaScript, an error link's #fragment may follow)."""
+    """The page is this step's (with ?from=review when opened with "Change" on the review
+    page; without JavaScript, an error link's #fragment may follow)."""
     path = f"/intake/{_public_id(page)}/{step_id}/"
-    expect(page).to_have_url(re.compile(rf"^https?://[^/]+{re.escape(path)}(#.*)?$"))
+    expect(page).to_have_url(
+        re.compile(rf"^https?://[^/]+{re.escape(path)}(\?from=review)?(#.*)?$")
+    )
     expect(page.locator("h1")).to_have_text(CURRENT.step(step_id).title)
 
 
