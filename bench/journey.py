@@ -189,7 +189,7 @@ def main() -> None:
         print(f"  {name:<16} {value:5.2f} screens")
     total = sum(value for _, value in counted)
     verdict = "met" if total <= TARGET else "missed"
-    print(f"total: {total:.1f} phone screens (target at most {TARGET}: {verdict})")
+    print(f"total: {total:.2f} phone screens (target at most {TARGET}: {verdict})")
     print("the submitted answers are the ones filled in")
 
 

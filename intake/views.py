@@ -569,7 +569,8 @@ def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: li
 
 
 def _short(value: Any) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= 14 and "\n" not in value
+    """Short enough to stand beside its question ("Not answered" too)."""
+    return isinstance(value, str) and len(value) <= 14 and "\n" not in value
 
 
 def _checklist_value(section, answers: dict[str, Any]) -> str:

@@ -132,6 +132,36 @@
     });
     form.addEventListener("change", update);
     update(null);
+
+    // Medicines: one empty card shows; "Add another medicine" shows the next. Without
+    // JavaScript every row is there, and "Save and add more rows" gives more.
+    var medRows = Array.prototype.slice.call(form.querySelectorAll("[data-med-row]"));
+    var medAdd = form.querySelector("[data-med-add]");
+    if (medRows.length && medAdd) {
+      var isEmpty = function (row) {
+        return Array.prototype.every.call(row.querySelectorAll("input"), function (el) { return el.value === ""; });
+      };
+      var shownEmpty = false;
+      medRows.forEach(function (row) {
+        if (!isEmpty(row)) return;
+        if (shownEmpty) row.hidden = true;
+        shownEmpty = true;
+      });
+      var medMore = form.querySelector("[data-med-more]");
+      var refresh = function () {
+        medAdd.hidden = !medRows.some(function (row) { return row.hidden; });
+        if (medMore) medMore.hidden = !medAdd.hidden;  // more rows from the server: at the end
+      };
+      medAdd.addEventListener("click", function () {
+        var next = medRows.filter(function (row) { return row.hidden; })[0];
+        if (next) {
+          next.hidden = false;
+          next.querySelector("input").focus();
+        }
+        refresh();
+      });
+      refresh();
+    }
   }
 
   // ---- what was typed on a step survives a save that failed -------------------------------

@@ -196,6 +196,8 @@ def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> N
     for question, name, value in _given(step_id, answers, only):
         if question.type == QType.MEDS:
             for index, row in enumerate(value):
+                if not _control(page, f"{name}__{index}__name").is_visible():
+                    page.get_by_role("button", name="Add another medicine").click()
                 for part in ("name", "dose", "frequency"):
                     _control(page, f"{name}__{index}__{part}").fill(row.get(part, ""))
         elif _is_checkbox(question):
