@@ -7,8 +7,8 @@ Makes a throw-away SQLite database, migrates it, creates one case and starts
 `gunicorn config.wsgi -w 1` on a free loopback port against it (DEBUG off). Then Debian's
 Chromium (/usr/bin/chromium, driven by Playwright) at a phone's size, 390 x 844 CSS pixels,
 opens partner A's private link and goes through every step as a person does, with JavaScript:
-fills in the step (a typical history, `TYPICAL` below), presses "Save and continue", and at
-the end ticks the box on the review page and submits.
+fills in the step (a typical history: `tests.browser.support.typical_history`), presses "Save
+and continue", and at the end ticks the box on the review page and submits.
 
 On every page, once filled in (so the follow-up questions an answer opens are counted), it
 takes the page's whole height (`document.documentElement.scrollHeight`) and divides it by the
@@ -66,28 +66,11 @@ from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from intake import services  # noqa: E402
-from intake.demo import make_answers  # noqa: E402
 from intake.models import Partner  # noqa: E402
 from intake.questionnaire import CURRENT  # noqa: E402
 from tests.browser import support  # noqa: E402
 
-# A typical history: an anaesthetic that once made them sick, a psychedelic years ago, two
-# medicines, anxiety and depression in the past, an allergy; nothing else.
-TYPICAL = make_answers(
-    anaesthesia_reaction=True,
-    reaction_details="Felt very sick after a general anaesthetic in 2015.",
-    allergies="Penicillin: a rash.",
-    medications=[
-        {"name": "Sertraline", "dose": "50 mg", "frequency": "once a day"},
-        {"name": "Vitamin D", "dose": "1000 IU", "frequency": "once a day"},
-    ],
-    conditions_told=["depression", "anxiety"],
-    prior_psychedelics=True,
-    phq9_1=1,
-    phq9_2=1,
-    gad7_1=1,
-    gad7_2=2,
-)
+TYPICAL = support.typical_history()  # the same partner as the browser test of the journey
 
 
 def start_server(log_path: Path) -> subprocess.Popen:
@@ -120,8 +103,7 @@ def wait_until_up(server: subprocess.Popen, seconds: float = 30) -> None:
 
 
 def screens(page) -> float:
-    height = page.evaluate("() => document.documentElement.scrollHeight")
-    return height / PHONE["height"]
+    return support.phone_screens(page)
 
 
 def journey(link: str, shots: Path | None) -> list[tuple[str, float]]:

@@ -250,6 +250,37 @@ def _public_id(page: Page) -> str:
     return page.url.split("/intake/", 1)[1].split("/", 1)[0]
 
 
+# --- how long the way through is ------------------------------------------------------
+
+
+def typical_history() -> dict[str, Any]:
+    """A partner with a typical history (bench/journey.py, and the browser test of the whole
+    journey): an anaesthetic that once made them sick, a psychedelic years ago, two medicines,
+    depression and anxiety in the past, an allergy; nothing else."""
+    from intake.demo import make_answers
+
+    return make_answers(
+        anaesthesia_reaction=True,
+        reaction_details="Felt very sick after a general anaesthetic in 2015.",
+        allergies="Penicillin: a rash.",
+        medications=[
+            {"name": "Sertraline", "dose": "50 mg", "frequency": "once a day"},
+            {"name": "Vitamin D", "dose": "1000 IU", "frequency": "once a day"},
+        ],
+        conditions_told=["depression", "anxiety"],
+        prior_psychedelics=True,
+        phq9_1=1,
+        phq9_2=1,
+        gad7_1=1,
+        gad7_2=2,
+    )
+
+
+def phone_screens(page: Page) -> float:
+    """How many phone screens (844 px high) of scrolling the page is."""
+    return page.evaluate("() => document.documentElement.scrollHeight") / PHONE["height"]
+
+
 # --- the clinic ------------------------------------------------------------------------------
 
 

@@ -54,7 +54,8 @@ def answer_by_keyboard(page: Page, step_id: str, answers: dict) -> list[dict]:
 
 def test_partner_a_answers_every_step_on_a_phone_one_by_keyboard_alone(new_page):
     case = services.create_case(email_a="a@example.com", email_b="b@example.com")
-    answers = make_answers()
+    answers = support.typical_history()
+    screens = []  # how many phone screens each page is, filled in (as bench/journey.py counts)
     page = new_page(viewport=support.PHONE)
     support.open_link(page, case.links["a"])
 
@@ -64,6 +65,7 @@ def test_partner_a_answers_every_step_on_a_phone_one_by_keyboard_alone(new_page)
         name = f"intake-{number:02d}-{step_id}"
         support.check_page(page, "review" if step_id == "review" else f"step {step_id}", name)
         if step_id == KEYBOARD_STEP:
+            screens.append(support.phone_screens(page))  # nothing on it opens more questions
             rings = answer_by_keyboard(page, step_id, answers)
             assert len(rings) >= 8  # the number, two yes/no questions, four scales, the button
             continue
@@ -72,6 +74,7 @@ def test_partner_a_answers_every_step_on_a_phone_one_by_keyboard_alone(new_page)
             for shown in ("Sam", "Sertraline – 50 mg – once a day", "Weekday mornings"):
                 assert shown in review
         support.fill_step(page, step_id, answers)
+        screens.append(support.phone_screens(page))
         if step_id == "review":
             with page.expect_navigation():
                 page.get_by_role("button", name="Submit my answers").click()
@@ -80,6 +83,10 @@ def test_partner_a_answers_every_step_on_a_phone_one_by_keyboard_alone(new_page)
 
     expect(page.locator("h1")).to_have_text("Thank you")
     support.check_page(page, "submitted", "intake-13-submitted")
+    screens.append(support.phone_screens(page))
+    # The whole way through, for a typical history, in at most 30 phone screens of scrolling.
+    assert len(screens) == len(STEP_IDS) + 1
+    assert sum(screens) <= 30, [round(n, 2) for n in screens]
     partner = Partner.objects.get(pk=case.couple.partner("a").pk)
     assert partner.status == Partner.Status.SUBMITTED
     assert partner.submissions.get().answers == answers
