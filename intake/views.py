@@ -366,6 +366,7 @@ class IntakeWizard(NamedUrlWizardView):
         # Alerts: without JavaScript, the next page shows the crisis contacts at once.
         if self.request.POST.get("js") != "1" and self._alert_raised(step, step_answers):
             self.request.session[SESSION_CRISIS] = True
+        self._steps_before = list(self.get_form_list())
         self._forget_form_list()  # conditions may have changed with the new answers
         self._posted_form = form
         if self.request.POST.get("wizard_more_rows"):
@@ -401,11 +402,11 @@ class IntakeWizard(NamedUrlWizardView):
         needed = self.first_unfinished_step()
         if needed != REVIEW_STEP:
             title = self.questionnaire.step(needed).title
-            messages.info(
-                self.request,
-                f"Before you go back to the review, “{title}” needs your answers: your "
-                "answers so far mean these questions apply to you.",
-            )
+            if needed in getattr(self, "_steps_before", [needed]):
+                why = f"“{title}” still needs your answers before you can submit."
+            else:
+                why = f"Your change means “{title}” now applies to you: please answer it."
+            messages.info(self.request, f"{why} Then you go back to the review.")
         self.storage.current_step = needed
         return HttpResponseRedirect(self._step_url(needed, to_review=True))
 

@@ -93,3 +93,24 @@ def test_without_change_a_step_still_continues_to_the_next(partner_a):
     page, response = post_page(partner_a, step_url(partner_a, "about"), "about", answers)
     assert "Save and continue" in visible_text(page)
     assert response["Location"] == step_url(partner_a, "goals")
+
+
+def test_a_step_left_unfinished_is_asked_for_first_then_the_review(partner_a):
+    answers = make_answers()
+    complete_questionnaire(partner_a, answers, submit=False)
+    # Mood changed and left unfinished (saved as it was): the review is not reachable now.
+    mood = {k: v for k, v in answers.items() if k != "phq9_1"}
+    post_page(partner_a, step_url(partner_a, "mood"), "mood", mood)
+    assert "mood" not in completed_steps(partner_a.partner)
+
+    url = step_url(partner_a, "about") + "?from=review"
+    _, response = post_page(partner_a, url, "about", answers)
+    assert response["Location"] == step_url(partner_a, "mood") + "?from=review"
+    page = partner_a.get(response["Location"])
+    assert (
+        "“How you have been feeling” still needs your answers before you can submit. Then you "
+        "go back to the review." in visible_text(page)
+    )
+    assert "Save and return to review" in visible_text(page)
+    _, response = post_page(partner_a, response["Location"], "mood", answers)
+    assert response["Location"] == step_url(partner_a, "review")
