@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from .questionnaire.document import MED_ROWS_MAX, UNPRINTABLE_RE
-from .questionnaire.schema import QType, Question, Step
+from .questionnaire.schema import QType, Question, Section, Step
 
 REQUIRED = "Please answer this question."
 MUST_TICK = "You need to tick this box to go on."
@@ -53,6 +53,33 @@ class UniqueMultipleChoiceField(forms.MultipleChoiceField):
 
     def to_python(self, value):
         return list(dict.fromkeys(super().to_python(value)))
+
+
+class ChecklistBox(forms.CheckboxInput):
+    """One box of a checklist (`Section.checklist`): ticked is yes. Not ticked is no only once
+    the list is answered (a box ticked, or "None of these"), which `StepForm.clean` decides: here
+    it is None. A page from before the checklist posted yes or no for each question: read too.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        return {"on": True, "yes": True, "true": True, "no": False, "false": False}.get(
+            str(data.get(name)).lower()
+        )
+
+
+class NoneOfTheseBox(forms.CheckboxInput):
+    """A checklist's "None of these": ticked, or every box of the list posted as "no"."""
+
+    def __init__(self, items: list[str], attrs=None):
+        super().__init__(attrs)
+        self.items = items  # the boxes' field names
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return str(data.get(name)).lower() in ("on", "yes", "true")
+        return all(str(data.get(item, "")).lower() in ("no", "false") for item in self.items)
 
 
 class MonthField(forms.CharField):
@@ -90,15 +117,61 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.more_rows = more_rows  # extra empty medicine rows asked for ("add more rows")
         self.med_rows: dict[str, int] = {}
+        self.checklist_ids: set[str] = set()  # the questions shown as a checklist's boxes
         for question in self.step.questions:
             if question.type == QType.MEDS:
                 self._add_med_rows(question)
             else:
                 self.fields[question.id] = make_field(question)
+        for section in self.step.sections:
+            if section.checklist:
+                self._add_checklist(section)
         for field in self.fields.values():
             # Partners may share a browser: it must never offer one partner's typed answers
             # (or contact details) to the other, nor fill them in on its own.
             field.widget.attrs["autocomplete"] = "off"
+
+    # -- checklists: yes/no questions as boxes to tick ------------------------------------
+
+    def _add_checklist(self, section: Section) -> None:
+        """Each yes/no question of the list becomes one box, and "None of these" one more."""
+        for question in section.items:
+            self.checklist_ids.add(question.id)
+            self.fields[question.id] = forms.NullBooleanField(
+                label=question.item,
+                help_text=question.help,
+                required=False,
+                widget=ChecklistBox(),
+            )
+        items = [self.add_prefix(q.id) for q in section.items]
+        none = forms.BooleanField(
+            label=section.checklist, required=False, widget=NoneOfTheseBox(items)
+        )
+        # In the page's order (the error summary's): where the list is, at its first box.
+        fields = list(self.fields.items())
+        at = [name for name, _ in fields].index(section.items[0].id) + 1
+        self.fields = dict([*fields[:at], (section.none_name, none), *fields[at:]])
+
+    def _clean_checklists(self, cleaned: dict[str, Any]) -> None:
+        """A list is answered with a box ticked or with "None of these" (not both); then each
+        box not ticked is a "no". Unanswered, its questions stay unanswered."""
+        for section in self.step.sections:
+            if not section.checklist:
+                continue
+            ids = [q.id for q in section.items]
+            none = bool(cleaned.get(section.none_name))
+            ticked = [qid for qid in ids if cleaned.get(qid) is True]
+            if none and ticked:
+                self.add_error(
+                    section.none_name,
+                    f"“{section.none_label}” can't be combined with other answers.",
+                )
+            elif not none and all(cleaned.get(qid) is None for qid in ids):
+                self.add_error(section.none_name, REQUIRED)
+            else:
+                for qid in ids:
+                    if cleaned.get(qid) is None:
+                        cleaned[qid] = False
 
     # -- medicines: rows of name / dose / how often -------------------------------------
 
@@ -154,6 +227,7 @@ class StepForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_checklists(cleaned)
         values = self._document_values(cleaned)
         for question in self.step.questions:
             if question.type == QType.MEDS:
@@ -164,8 +238,8 @@ class StepForm(forms.Form):
                 # Not asked (hidden on the page): whatever was left in it never blocks the step.
                 self.errors.pop(question.id, None)
                 continue
-            if question.id in self.errors:
-                continue
+            if question.id in self.errors or question.id in self.checklist_ids:
+                continue  # a checklist's box: the list is checked as one (_clean_checklists)
             value = values.get(question.id)
             empty = value in (None, "", [])
             if question.required and empty:

@@ -8,8 +8,10 @@ never mix), never the token, and nothing of the other partner is ever looked up.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -18,7 +20,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from formtools.wizard.views import NamedUrlWizardView
+from formtools.wizard.views import NamedUrlWizardView, WizardView
 
 from config.client_ip import client_ip
 
@@ -27,7 +29,7 @@ from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
 from .questionnaire import CRISIS_CONTACTS, QUESTIONNAIRES
 from .questionnaire.display import display_value
-from .questionnaire.schema import QType, Questionnaire
+from .questionnaire.schema import Eq, QType, Question, Questionnaire
 
 SESSION_PARTNER = "intake_partner"
 SESSION_LINK = "intake_link"  # which issue of the partner's link opened the session
@@ -36,6 +38,7 @@ SESSION_CRISIS = "intake_show_crisis"
 REVIEW_STEP = "review"
 PAGE_KEY = "intake_page"  # a hidden field: which partner's page a POST was made on
 PAGE_KEY_SALT = "intake.views.page-key"
+FROM = "from"  # ?from=review: a step opened with "Change" on the review page
 
 
 def _neutral(request, status=404, template="intake/link_invalid.html"):
@@ -203,7 +206,16 @@ def form_list_for(questionnaire: Questionnaire):
 
 @method_decorator(never_cache, name="dispatch")
 class IntakeWizard(NamedUrlWizardView):
-    """formtools' named-URL wizard with the draft stored on the partner's answers row."""
+    """formtools' named-URL wizard, used as formtools intends: one named step per questionnaire
+    step (`form_list_for`), conditional steps through `condition_dict`, the draft in a storage
+    class (`intake.storage.DraftStorage`, on the partner's answers row), and `done()` after
+    formtools' own re-validation of every step (`render_done`).
+
+    Where a health intake needs more than formtools does, it is said at that spot: every step
+    is saved as posted, valid or not (`post`); a partner cannot skip ahead to a step not
+    reached yet (`get`, `render_goto_step`); a change made from the review page returns there
+    (`render_next_step`).
+    """
 
     storage_name = "intake.storage.DraftStorage"
     template_name = "intake/step.html"
@@ -297,15 +309,20 @@ class IntakeWizard(NamedUrlWizardView):
     def resume_redirect(self):
         return HttpResponseRedirect(self.get_step_url(self.first_unfinished_step()))
 
-    # -- the draft, step by step ------------------------------------------------------------
+    def returning_to_review(self) -> bool:
+        """The step was opened with "Change" on the review page (`?from=review`)."""
+        return self.request.GET.get(FROM) == REVIEW_STEP
 
-    def stored_data(self, step: str):
-        """The step's saved input; for answers that came by import, rebuilt from them."""
-        data = self.storage.get_step_data(step)
-        if data is None and step in self.answer_set.completed_steps:
-            form_class = self.get_form_list()[step]
-            data = form_class.data_from_answers(self.answer_set.answers, self.get_form_prefix(step))
-        return data
+    def _step_url(self, step: str, *, more: int = 0, to_review: bool = False) -> str:
+        query = {}
+        if more:
+            query["more"] = str(more)
+        if to_review and step != REVIEW_STEP:
+            query[FROM] = REVIEW_STEP
+        url = self.get_step_url(step)
+        return f"{url}?{urlencode(query)}" if query else url
+
+    # -- the draft, step by step ------------------------------------------------------------
 
     def _more_rows(self) -> int:
         """How many times "Save and add more rows" was pressed (from ?more=N, capped)."""
@@ -321,72 +338,101 @@ class IntakeWizard(NamedUrlWizardView):
         return _draft_data((k, v) for k, v in form.data.lists() if k.startswith(prefix))
 
     def get(self, *args, **kwargs):
-        step = kwargs.get("step")
-        form_list = self.get_form_list()
-        if step is None or step not in form_list or step not in self.allowed_steps():
+        # formtools lets a named-URL wizard open any step, and its "done" URL submits on a GET.
+        # Here a partner goes no further than their first unfinished step (every step before
+        # it is answered), and nothing is submitted by a GET: "done" is not a step they can
+        # open (the review step's POST submits, see render_done).
+        if kwargs.get("step") not in self.allowed_steps():
             return self.resume_redirect()
-        self.storage.current_step = step
-        form = self.get_form(step, data=self.stored_data(step))
-        unanswered: list[str] = []
-        if form.is_bound and step not in self.answer_set.completed_steps:
-            unanswered = form.hide_missing_answer_errors()
-        return self.render(form, unanswered=unanswered)
+        return super().get(*args, **kwargs)
 
     def post(self, *args, **kwargs):
+        # formtools keeps a step only once it validates, and its "Back" (wizard_goto_step)
+        # drops what was typed on the page. A health intake must keep every answer typed
+        # (docs/design.md): the posted step is saved first, valid or not, under the draft's row
+        # lock; then formtools' own POST carries on (Back, validation, next step, done).
         step = kwargs.get("step")
-        form_list = self.get_form_list()
-        if step not in form_list or step not in self.allowed_steps():
+        if step not in self.allowed_steps() or step == self.done_step_name:
             return self.resume_redirect()
         self.storage.current_step = step
+        current = f"{self.prefix}-current_step"  # formtools' management form
+        if current not in self.request.POST:
+            # A page without formtools' management form (one rendered before it was there,
+            # open in a tab across an upgrade) is still its URL's step: formtools would refuse
+            # it (a 400) and what was typed on it would be lost.
+            self.request.POST = self.request.POST.copy()
+            self.request.POST[current] = step
+        elif self.request.POST.get(current) != step:
+            return self.resume_redirect()  # not a page of this step: nothing is saved
         form = self.get_form(step, data=self.request.POST)
         valid = form.is_valid()
-        goto = self.request.POST.get("wizard_goto_step")
-        stay = bool(self.request.POST.get("wizard_more_rows"))
-
         self.storage.set_step_data(step, self.process_step(form))
         step_answers = form.answers()
         services.save_step(self.answer_set, step, step_answers, complete=valid)
         # Alerts: without JavaScript, the next page shows the crisis contacts at once.
         if self.request.POST.get("js") != "1" and self._alert_raised(step, step_answers):
             self.request.session[SESSION_CRISIS] = True
-        del self._resolved_form_list  # conditions may have changed with the new answers
+        self._steps_before = list(self.get_form_list())
+        self._forget_form_list()  # conditions may have changed with the new answers
+        self._posted_form = form
+        if self.request.POST.get("wizard_more_rows"):
+            more = self._more_rows() + 1
+            url = self._step_url(step, more=more, to_review=self.returning_to_review())
+            return HttpResponseRedirect(f"{url}#medicines")
+        return super().post(*args, **kwargs)
 
-        if goto and goto in self.get_form_list():
-            if goto in self.allowed_steps():
-                return HttpResponseRedirect(self.get_step_url(goto))
+    def _forget_form_list(self):
+        for name in ("_resolved_form_list", "_cache_signature"):
+            self.__dict__.pop(name, None)
+
+    def get_form(self, step=None, data=None, files=None):
+        # The POST's form was validated once already when it was saved (see post).
+        posted = getattr(self, "_posted_form", None)
+        if posted is not None and data is self.request.POST and step in (None, posted.prefix):
+            self.get_form_list()  # as formtools' get_form does (its POST then clears the cache)
+            return posted
+        return super().get_form(step, data, files)
+
+    def render_goto_step(self, goto_step, **kwargs):
+        # "Back", or a step's name posted by hand: only to a step the partner has reached.
+        if goto_step not in self.allowed_steps():
             return self.resume_redirect()
-        if stay:
-            return HttpResponseRedirect(
-                f"{self.get_step_url(step)}?more={self._more_rows() + 1}#medicines"
-            )
-        if not valid:
-            return self.render(form)
-        if step == self.steps.last:
-            return self.render_done(form, **kwargs)
-        return HttpResponseRedirect(self.get_step_url(self.get_next_step(step)))
+        return super().render_goto_step(goto_step, **kwargs)
+
+    def render_next_step(self, form, **kwargs):
+        if not self.returning_to_review():
+            return super().render_next_step(form, **kwargs)
+        # A change made from the review page goes back to it; later steps are not walked
+        # again, unless the change opened a step that now needs answers (a step's condition
+        # in condition_dict now holds): the partner is taken there first, and told why.
+        needed = self.first_unfinished_step()
+        if needed != REVIEW_STEP:
+            title = self.questionnaire.step(needed).title
+            if needed in getattr(self, "_steps_before", [needed]):
+                why = f"“{title}” still needs your answers before you can submit."
+            else:
+                why = f"Your change means “{title}” now applies to you: please answer it."
+            messages.info(self.request, f"{why} Then you go back to the review.")
+        self.storage.current_step = needed
+        return HttpResponseRedirect(self._step_url(needed, to_review=True))
+
+    def render_done(self, form, **kwargs):
+        # formtools' named-URL wizard would redirect to its "done" URL and submit on that GET;
+        # here the review step's POST re-validates every step and submits (formtools' own
+        # WizardView.render_done: a step that no longer validates is opened instead).
+        return WizardView.render_done(self, form, **kwargs)
+
+    def done(self, form_list, **kwargs):
+        answers: dict[str, Any] = {}
+        for form in form_list:
+            answers.update(form.answers())
+        ordered = {qid: answers[qid] for qid in self.questionnaire.question_ids if qid in answers}
+        services.submit(self.partner, ordered)
+        return redirect("intake:submitted", public_id=self.partner.public_id)
 
     def _alert_raised(self, step_id: str, answers: dict[str, Any]) -> bool:
         step = self.questionnaire.step(step_id)
         return any(q.alert is not None and q.alert.holds(answers) for q in step.questions)
-
-    def render_done(self, form, **kwargs):
-        """Re-validate every step from the stored draft, then lock the answers."""
-        answers: dict[str, Any] = {}
-        for step in self.get_form_list():
-            form_obj = self.get_form(step, data=self.stored_data(step))
-            if not form_obj.is_valid():
-                return HttpResponseRedirect(self.get_step_url(step))
-            answers.update(form_obj.answers())
-        self.done(list(), answers=answers)
-        return redirect("intake:submitted", public_id=self.partner.public_id)
-
-    def done(self, form_list, **kwargs):
-        ordered = {
-            qid: kwargs["answers"][qid]
-            for qid in self.questionnaire.question_ids
-            if qid in kwargs["answers"]
-        }
-        services.submit(self.partner, ordered)
 
     # -- the page ---------------------------------------------------------------------------
 
@@ -396,9 +442,18 @@ class IntakeWizard(NamedUrlWizardView):
         steps = list(self.get_form_list())
         index = steps.index(step.id)
         answers = self.answer_set.answers
+        unanswered: list[str] = []
+        if (
+            self.request.method == "GET"
+            and form.is_bound
+            and step.id not in self.answer_set.completed_steps
+        ):
+            # Back at a step saved unfinished: what is still to answer is marked, not an error.
+            unanswered = form.hide_missing_answer_errors()
         show_crisis = self.request.session.pop(SESSION_CRISIS, False) or any(
             q.alert is not None and q.alert.holds(answers) for q in step.questions
         )
+        to_review = self.returning_to_review() and step.id != REVIEW_STEP
         context.update(
             {
                 "partner": self.partner,
@@ -407,12 +462,11 @@ class IntakeWizard(NamedUrlWizardView):
                 "step_number": index + 1,
                 "step_count": len(steps),
                 "sections": _sections(step, form),
-                "all_steps": [
-                    (self.questionnaire.step(s), s in self.answer_set.completed_steps)
-                    for s in steps
-                ],
+                "unanswered": unanswered,
                 "prev_step": steps[index - 1] if index else None,
                 "is_review": step.id == REVIEW_STEP,
+                "to_review": to_review,
+                "opened_by_change": _opened_questions(step, form) if to_review else [],
                 "show_crisis": show_crisis,
                 "crisis_contacts": CRISIS_CONTACTS,
                 "conditions": {
@@ -431,36 +485,104 @@ class IntakeWizard(NamedUrlWizardView):
         return context
 
 
+def _opened_questions(step, form) -> list[Question]:
+    """The questions a condition opened that still need an answer (a change made from the
+    review page asks for them before going back)."""
+    if not form.is_bound or not form.errors:
+        return []
+    return [q for q in step.questions if q.when is not None and q.id in form.errors]
+
+
 def _sections(step, form):
     sections = []
     for section in step.sections:
-        items = []
+        items: list[dict[str, Any]] = []
+        boxes = {
+            q.id: {"question": q, "field": form[q.id], "follow_ups": []} for q in section.items
+        }
         for question in section.questions:
+            if question.id in boxes:
+                if not any("boxes" in item for item in items):
+                    items.append(
+                        {
+                            "question": question,
+                            "checklist": section,
+                            "boxes": list(boxes.values()),
+                            "none": form[section.none_name],
+                        }
+                    )
+                continue
             if question.type == QType.MEDS:
-                items.append(
-                    {
-                        "question": question,
-                        "meds": form.med_row_fields(question.id),
-                        "med_headings": [label for _, label, _ in MED_PARTS],
-                    }
-                )
+                item = {
+                    "question": question,
+                    "meds": form.med_row_fields(question.id),
+                    "med_headings": [label for _, label, _ in MED_PARTS],
+                }
             else:
-                items.append({"question": question, "field": form[question.id]})
+                item = {"question": question, "field": form[question.id], "kind": _kind(question)}
+            parent = _follows(question, boxes)
+            if parent is not None:
+                boxes[parent]["follow_ups"].append(item)  # shown under its box
+            else:
+                items.append(item)
         sections.append({"section": section, "items": items})
     return sections
 
 
+def _kind(question: Question) -> str:
+    """How the options are laid out: yes/no side by side, a scale's short options in columns,
+    a 0-10 scale's numbers in a row; anything else one option a line."""
+    if question.type == QType.BOOL and question.required and not question.must_be_true:
+        return "yes-no"
+    if question.type == QType.INT and question.choices:
+        labels = [choice.label for choice in question.choices]
+        if all(label.isdigit() for label in labels[1:-1]) and len(labels) > 6:
+            return "numbers"
+        if max(len(label) for label in labels) <= 24:
+            return "scale"
+    return ""
+
+
+def _follows(question: Question, boxes: dict[str, Any]) -> str | None:
+    """The checklist box a follow-up question is asked after (when that box is ticked)."""
+    when = question.when
+    if isinstance(when, Eq) and when.value is True and when.question in boxes:
+        return when.question
+    return None
+
+
 def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: list[str]):
-    """The partner's own answers, grouped by step, for the review page."""
+    """The partner's own answers, grouped by step, for the review page: (wording, answer,
+    short) rows, `short` for an answer that fits beside its question on a phone. A checklist
+    is one row, as it was asked: the boxes ticked, or "None of these"."""
     groups = []
     for step_id in steps:
         if step_id == REVIEW_STEP:
             continue
         step = questionnaire.step(step_id)
         rows = []
-        for question in step.questions:
-            if question.when is not None and not question.when.holds(answers):
-                continue
-            rows.append((question, display_value(question, answers.get(question.id))))
-        groups.append((step, rows))
+        for section in step.sections:
+            items = section.items
+            for question in section.questions:
+                if question.when is not None and not question.when.holds(answers):
+                    continue
+                if question in items:
+                    if question is items[0]:
+                        rows.append((section.checklist, _checklist_value(section, answers)))
+                    continue
+                rows.append((question.label, display_value(question, answers.get(question.id))))
+        groups.append((step, [(label, value, _short(value)) for label, value in rows]))
     return groups
+
+
+def _short(value: Any) -> bool:
+    """Short enough to stand beside its question ("Not answered" too)."""
+    return isinstance(value, str) and len(value) <= 14 and "\n" not in value
+
+
+def _checklist_value(section, answers: dict[str, Any]) -> str:
+    values = [answers.get(q.id) for q in section.items]
+    if any(value is None for value in values):
+        return ""  # not answered yet
+    ticked = [q.item for q in section.items if answers.get(q.id) is True]
+    return "\n".join(ticked) if ticked else section.none_label

@@ -13,6 +13,7 @@ class Control:
     kind: str  # text, radio, checkbox, hidden, textarea, submit, number, date, month, email, tel
     value: str = ""
     checked: bool = False
+    none_of: tuple[str, ...] = ()  # a checklist's "None of these": the names of its boxes
 
 
 @dataclass
@@ -46,7 +47,10 @@ class _Parser(HTMLParser):
             value = a.get("value")
             if value is None and kind in ("checkbox", "radio"):
                 value = "on"  # what a browser sends for a box without a value
-            self.form.controls.append(Control(a["name"], kind, value or "", "checked" in a))
+            none_of = tuple((a.get("data-none-of") or "").split())
+            self.form.controls.append(
+                Control(a["name"], kind, value or "", "checked" in a, none_of=none_of)
+            )
         elif tag == "button" and a.get("name"):
             self.form.controls.append(Control(a["name"], "submit", a.get("value") or ""))
         elif tag == "textarea" and a.get("name"):
@@ -130,4 +134,12 @@ def fill(form: ParsedForm, answers: dict[str, Any], questions) -> dict[str, list
             if "radio" in kinds:
                 assert encoded in form.options(name), f"{encoded} is not offered for {question.id}"
             data[name] = [encoded]
+    # A checklist whose questions are all "no" is answered with its "None of these".
+    ids = {f"{prefix}-{question.id}": question.id for question in questions}
+    for control in form.controls:
+        if control.none_of and all(name in ids for name in control.none_of):
+            if all(answers.get(ids[name]) is False for name in control.none_of):
+                data[control.name] = [control.value]
+            else:
+                data.pop(control.name, None)
     return data

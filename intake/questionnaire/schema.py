@@ -194,6 +194,7 @@ class Question:
     alert: Condition | None = None  # when it holds, the page shows crisis contacts
     instrument: str | None = None  # e.g. "phq9": an item of that instrument
     scored: bool = True  # with `instrument`: counts towards its total (False: asked with it)
+    item: str = ""  # bool: its wording as one box of its section's checklist (Section.checklist)
 
     def choice_label(self, code: Any) -> str:
         for choice in self.choices:
@@ -216,6 +217,23 @@ class Section:
     title: str = ""
     intro: str = ""
     credit: str = ""
+    # The yes/no questions of the section with an `item` wording are shown as one list of
+    # boxes to tick under this question, with "None of these" (`none_label`) last. Presentation
+    # only: each is still its own question, true or false in the answers document.
+    checklist: str = ""
+    none_label: str = "None of these"
+
+    @property
+    def items(self) -> tuple[Question, ...]:
+        """The questions shown as the boxes of the checklist."""
+        if not self.checklist:
+            return ()
+        return tuple(q for q in self.questions if q.item)
+
+    @property
+    def none_name(self) -> str:
+        """The form field of the "None of these" box (not a question: it is no answer)."""
+        return f"{self.items[0].id}__none"
 
 
 @dataclass(frozen=True)
@@ -243,6 +261,10 @@ class Questionnaire:
 
     def __post_init__(self):
         for step in self.steps:
+            for section in step.sections:
+                for item in section.items:
+                    if item.type != QType.BOOL or not item.required or item.when is not None:
+                        raise ValueError(f"{item.id!r}: a checklist's box is a required yes/no")
             for question in step.questions:
                 if question.id in self._by_id:
                     raise ValueError(f"duplicate question id {question.id!r}")

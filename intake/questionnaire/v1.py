@@ -507,6 +507,7 @@ PHYSICAL = Step(
     sections=(
         Section(
             title="Heart, blood vessels and brain",
+            checklist="Have you ever had any of these?",
             questions=(
                 _yes_no(
                     "aneurysm_avm",
@@ -514,9 +515,14 @@ PHYSICAL = Step(
                     "An aneurysm is a bulge in a blood vessel, for example in the brain or "
                     "the aorta (the body's main blood vessel). An AVM is a tangle of blood "
                     "vessels.",
+                    item="An aneurysm or an AVM, as a doctor told you",
                 ),
-                _yes_no("brain_bleed", "Have you ever had bleeding in your brain?"),
-                _yes_no("heart_attack", "Have you ever had a heart attack?"),
+                _yes_no(
+                    "brain_bleed",
+                    "Have you ever had bleeding in your brain?",
+                    item="Bleeding in your brain",
+                ),
+                _yes_no("heart_attack", "Have you ever had a heart attack?", item="A heart attack"),
                 _month_of(
                     "heart_attack_when",
                     "heart_attack",
@@ -525,12 +531,15 @@ PHYSICAL = Step(
                 _yes_no(
                     "stroke_tia",
                     'Have you ever had a stroke or a "mini-stroke" (TIA)?',
+                    item='A stroke or a "mini-stroke" (TIA)',
                 ),
                 _month_of("stroke_tia_when", "stroke_tia", "When was the most recent one?"),
                 _yes_no(
                     "angina_stent_bypass",
                     "Have you ever had chest pain caused by your heart (angina), a stent, or "
                     "heart bypass surgery?",
+                    item="Chest pain caused by your heart (angina), a stent, or heart bypass "
+                    "surgery",
                 ),
                 _month_of(
                     "angina_stent_bypass_when",
@@ -541,6 +550,8 @@ PHYSICAL = Step(
                     "heart_rhythm_failure_valve",
                     "Do you have an irregular heartbeat, heart failure, a heart valve problem, "
                     "or a pacemaker?",
+                    item="An irregular heartbeat, heart failure, a heart valve problem, or a "
+                    "pacemaker (now)",
                 ),
             ),
         ),
@@ -587,31 +598,45 @@ PHYSICAL = Step(
         ),
         Section(
             title="Other health questions",
+            checklist="Do any of these apply to you?",
             questions=(
                 _yes_no(
                     "head_injury_icp",
                     "Have you ever had a serious head injury, a brain tumour or a shunt, or "
                     "been told you have high pressure inside your head?",
+                    item="You have ever had a serious head injury, a brain tumour or a shunt, or "
+                    "been told you have high pressure inside your head",
                 ),
                 _yes_no(
                     "glaucoma_eye",
                     "Do you have glaucoma, a recent eye injury, or eye surgery planned?",
+                    item="You have glaucoma, a recent eye injury, or eye surgery planned",
                 ),
-                _yes_no("seizures", "Have you ever had epilepsy or a seizure?"),
+                _yes_no(
+                    "seizures",
+                    "Have you ever had epilepsy or a seizure?",
+                    item="You have ever had epilepsy or a seizure",
+                ),
                 _yes_no(
                     "liver",
                     "Have you ever had liver problems, such as hepatitis, cirrhosis, fatty "
                     "liver, or abnormal liver blood tests?",
+                    item="You have ever had liver problems, such as hepatitis, cirrhosis, fatty "
+                    "liver, or abnormal liver blood tests",
                 ),
                 _yes_no(
                     "urinary_symptoms",
                     "Right now, do you need to pass urine often or in a hurry, have pain when "
                     "you pass urine, or see blood in your urine?",
+                    item="Right now, you need to pass urine often or in a hurry, have pain when "
+                    "you pass urine, or see blood in your urine",
                 ),
                 _yes_no(
                     "bladder_condition",
                     "Have you ever had interstitial cystitis (a painful bladder) or another "
                     "bladder condition?",
+                    item="You have ever had interstitial cystitis (a painful bladder) or another "
+                    "bladder condition",
                 ),
                 Question(
                     id="thyroid",
@@ -633,6 +658,8 @@ PHYSICAL = Step(
                     "lung_sleep_apnoea",
                     "Do you have COPD or another lung disease, or sleep apnea (your breathing "
                     "stops for short times while you sleep)?",
+                    item="You have COPD or another lung disease, or sleep apnea (your breathing "
+                    "stops for short times while you sleep)",
                 ),
                 Question(
                     id="pregnancy",
@@ -660,17 +687,20 @@ PHYSICAL = Step(
         ),
         Section(
             title="Reactions and allergies",
+            checklist="Have you ever had a bad or allergic reaction to any of these?",
             questions=(
                 _yes_no(
                     "ketamine_reaction",
                     "Have you ever had a bad or allergic reaction to ketamine or esketamine "
                     "(Spravato)?",
+                    item="Ketamine or esketamine (Spravato)",
                 ),
                 _yes_no(
                     "anaesthesia_reaction",
                     "Have you ever had a bad reaction to an anesthetic?",
                     "An anesthetic is a medicine that puts you to sleep or numbs you for "
                     "surgery or a procedure.",
+                    item="An anesthetic",
                 ),
                 _long_text(
                     "reaction_details",
@@ -813,10 +843,17 @@ MENTAL_HEALTH = Step(
                     ),
                     exclusive=("none",),
                 ),
+            ),
+        ),
+        Section(
+            checklist="Have any of these ever happened to you?",
+            questions=(
                 _yes_no(
                     "psychotic_symptoms",
                     "Have you ever heard or seen things that other people could not, or "
                     "believed things that other people found very strange?",
+                    item="You heard or saw things that other people could not, or believed "
+                    "things that other people found very strange",
                 ),
                 _yes_no(
                     "mania_ever",
@@ -824,6 +861,8 @@ MENTAL_HEALTH = Step(
                     "unusually high and you needed much less sleep than usual?",
                     "We mean more than just a good mood: a change that felt unusual for you "
                     "or that other people noticed.",
+                    item="Several days in a row when your mood or energy was unusually high and "
+                    "you needed much less sleep than usual",
                 ),
                 _yes_no(
                     "mania_now",
@@ -836,10 +875,12 @@ MENTAL_HEALTH = Step(
                     "psychosis?",
                     "Psychosis means losing touch with what is real, for example hearing "
                     "voices that others cannot hear.",
+                    item="Your parent, brother, sister or child had schizophrenia or psychosis",
                 ),
                 _yes_no(
                     "psychiatric_hospital",
                     "Have you ever stayed in a hospital for your mental health?",
+                    item="You stayed in a hospital for your mental health",
                 ),
                 _long_text(
                     "current_care",
@@ -850,12 +891,15 @@ MENTAL_HEALTH = Step(
                 _yes_no(
                     "prior_ketamine_therapy",
                     "Have you had ketamine treatment or ketamine-assisted therapy before?",
+                    item="You had ketamine treatment or ketamine-assisted therapy",
                 ),
                 _yes_no(
                     "prior_psychedelics",
                     "Have you ever taken a psychedelic, such as magic mushrooms (psilocybin), "
                     "LSD, MDMA or ayahuasca?",
                     "We ask to understand your experience, not to judge.",
+                    item="You took a psychedelic, such as magic mushrooms (psilocybin), LSD, "
+                    "MDMA or ayahuasca",
                 ),
             ),
         ),

@@ -108,14 +108,60 @@
         var v = box ? valueOf(box.getAttribute("data-question")) : null;
         // A single box to tick ("I confirm…") is answered only when ticked.
         var single = box && box.querySelectorAll('input[type="checkbox"]').length === 1;
+        // A checklist is answered with any of its boxes ticked ("None of these" too).
+        if (box && box.hasAttribute("data-checklist")) {
+          mark.hidden = !!box.querySelector("[data-checklist-box]:checked, [data-checklist-none]:checked");
+          return;
+        }
         mark.hidden = single ? v === true : v !== null && v !== "" && !(Array.isArray(v) && !v.length);
       });
     };
     if (marks.length) form.addEventListener("change", updateMarks);
     // The "only if it applies" notes are for pages without JavaScript.
     form.querySelectorAll("[data-when-note]").forEach(function (note) { note.hidden = true; });
+    // A checklist: "None of these" clears its boxes, and a box ticked clears "None of these".
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      var list = target.closest ? target.closest("[data-checklist]") : null;
+      if (!list || !target.checked) return;
+      if (target.hasAttribute("data-checklist-none")) {
+        list.querySelectorAll("[data-checklist-box]").forEach(function (box) { box.checked = false; });
+      } else if (target.hasAttribute("data-checklist-box")) {
+        list.querySelectorAll("[data-checklist-none]").forEach(function (none) { none.checked = false; });
+      }
+    });
     form.addEventListener("change", update);
     update(null);
+
+    // Medicines: one empty card shows; "Add another medicine" shows the next. Without
+    // JavaScript every row is there, and "Save and add more rows" gives more.
+    var medRows = Array.prototype.slice.call(form.querySelectorAll("[data-med-row]"));
+    var medAdd = form.querySelector("[data-med-add]");
+    if (medRows.length && medAdd) {
+      var isEmpty = function (row) {
+        return Array.prototype.every.call(row.querySelectorAll("input"), function (el) { return el.value === ""; });
+      };
+      var shownEmpty = false;
+      medRows.forEach(function (row) {
+        if (!isEmpty(row)) return;
+        if (shownEmpty) row.hidden = true;
+        shownEmpty = true;
+      });
+      var medMore = form.querySelector("[data-med-more]");
+      var refresh = function () {
+        medAdd.hidden = !medRows.some(function (row) { return row.hidden; });
+        if (medMore) medMore.hidden = !medAdd.hidden;  // more rows from the server: at the end
+      };
+      medAdd.addEventListener("click", function () {
+        var next = medRows.filter(function (row) { return row.hidden; })[0];
+        if (next) {
+          next.hidden = false;
+          next.querySelector("input").focus();
+        }
+        refresh();
+      });
+      refresh();
+    }
   }
 
   // ---- what was typed on a step survives a save that failed -------------------------------

@@ -199,7 +199,19 @@ def choice_value(question: Question, value: Any) -> str:
 
 
 def _is_checkbox(question: Question) -> bool:
-    return question.type == QType.BOOL and (question.must_be_true or not question.required)
+    """A box to tick: "I agree", "I'd rather skip", or one of a checklist's boxes."""
+    return question.type == QType.BOOL and (
+        question.must_be_true or not question.required or bool(question.item)
+    )
+
+
+def _none_of_these(step_id: str, answers: dict[str, Any], only=None):
+    """The "None of these" box of each checklist of the step whose questions are all "no"."""
+    for section in CURRENT.step(step_id).sections:
+        items = section.items
+        asked = only is None or all(q.id in only for q in items)
+        if items and asked and all(answers.get(q.id) is False for q in items):
+            yield f"{step_id}-{section.none_name}"
 
 
 def _given(step_id: str, answers: dict[str, Any], only=None):
@@ -217,6 +229,8 @@ def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> N
     for question, name, value in _given(step_id, answers, only):
         if question.type == QType.MEDS:
             for index, row in enumerate(value):
+                if not _control(page, f"{name}__{index}__name").is_visible():
+                    page.get_by_role("button", name="Add another medicine").click()
                 for part in ("name", "dose", "frequency"):
                     _control(page, f"{name}__{index}__{part}").fill(row.get(part, ""))
         elif _is_checkbox(question):
@@ -228,6 +242,8 @@ def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> N
             _control(page, name, choice_value(question, value)).check()
         else:
             _control(page, name).fill(str(value))
+    for name in _none_of_these(step_id, answers, only):
+        _control(page, name).check()
 
 
 def assert_step_shows(page: Page, step_id: str, answers: dict[str, Any], only=None) -> None:
@@ -254,14 +270,48 @@ def save_and_continue(page: Page) -> None:
 
 
 def expect_step(page: Page, step_id: str) -> None:
-    """The page is this step's (without JavaScript, an error link's #fragment may follow)."""
+    """The page is this step's (with ?from=review when opened with "Change" on the review
+    page; without JavaScript, an error link's #fragment may follow)."""
     path = f"/intake/{_public_id(page)}/{step_id}/"
-    expect(page).to_have_url(re.compile(rf"^https?://[^/]+{re.escape(path)}(#.*)?$"))
+    expect(page).to_have_url(
+        re.compile(rf"^https?://[^/]+{re.escape(path)}(\?from=review)?(#.*)?$")
+    )
     expect(page.locator("h1")).to_have_text(CURRENT.step(step_id).title)
 
 
 def _public_id(page: Page) -> str:
     return page.url.split("/intake/", 1)[1].split("/", 1)[0]
+
+
+# --- how long the way through is ------------------------------------------------------
+
+
+def typical_history() -> dict[str, Any]:
+    """A partner with a typical history (bench/journey.py, and the browser test of the whole
+    journey): an anaesthetic that once made them sick, a psychedelic years ago, two medicines,
+    depression and anxiety in the past, an allergy; nothing else."""
+    from intake.demo import make_answers
+
+    return make_answers(
+        anaesthesia_reaction=True,
+        reaction_details="Felt very sick after a general anaesthetic in 2015.",
+        allergies="Penicillin: a rash.",
+        medications=[
+            {"name": "Sertraline", "dose": "50 mg", "frequency": "once a day"},
+            {"name": "Vitamin D", "dose": "1000 IU", "frequency": "once a day"},
+        ],
+        conditions_told=["depression", "anxiety"],
+        prior_psychedelics=True,
+        phq9_1=1,
+        phq9_2=1,
+        gad7_1=1,
+        gad7_2=2,
+    )
+
+
+def phone_screens(page: Page) -> float:
+    """How many phone screens (844 px high) of scrolling the page is."""
+    return page.evaluate("() => document.documentElement.scrollHeight") / PHONE["height"]
 
 
 # --- the clinic ------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ def test_without_javascript_a_partner_completes_and_submits_the_questionnaire(ne
             # Every question is shown; those that depend on an answer say so.
             notes = page.locator("[data-when-note]")
             expect(notes.first).to_be_visible()
-            expect(notes.first).to_have_text("Only if it applies to you from your answer above.")
+            # A follow-up under a checklist's box names the box.
+            expect(notes.first).to_have_text("Only if you ticked “A heart attack”.")
             expect(page.locator('[name="physical-heart_attack_when"]')).to_be_visible()
             support.shoot(page, "intake-no-javascript-04-physical")
         if step_id == "practical":

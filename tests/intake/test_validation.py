@@ -66,14 +66,21 @@ def test_an_empty_step_asks_for_every_required_answer(partner_a, at_step, step_i
     data = {k: v for k, v in current_values(form).items() if not k.startswith(f"{step_id}-")}
     response = partner_a.post(step_url(partner_a, step_id), data)
 
+    step = CURRENT.step(step_id)
+    boxes = {q.id for section in step.sections for q in section.items}
     required = [
         q
-        for q in CURRENT.step(step_id).questions
-        if q.required and (q.when is None or q.when.holds({}))
+        for q in step.questions
+        if q.required and (q.when is None or q.when.holds({})) and q.id not in boxes
     ]
     for question in required:
         message = MUST_TICK if question.must_be_true else REQUIRED
         _assert_refused(partner_a, step_id, question.id, response, message)
+    # A checklist asks once, next to the list: a box ticked, or "None of these".
+    checklists = [section for section in step.sections if section.checklist]
+    for section in checklists:
+        _assert_refused(partner_a, step_id, section.none_name, response, REQUIRED)
+    required += checklists
     assert len(summary_errors(response)) == len(required)
     assert f"Please check {len(required)} answer" in html_of(response)
 
