@@ -213,9 +213,10 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
     document = parse_document(data)
     questionnaire = QUESTIONNAIRES[document["questionnaire_version"]]
     appointment = document.get("appointment_date")
-    # The same checks as the questionnaire's pages (a date of birth in the future, an e-mail
-    # address that is not one, a text too long...), except that an unanswered question is
-    # allowed; and which steps are complete.
+    # Every value was checked by `check_value` in parse_document, the check the step forms
+    # run too (a date of birth in the future, an e-mail address that is not one, a text too
+    # long...). The step forms here say which steps are complete (an unanswered question is
+    # allowed); an error they still find would mean the two had drifted apart, and refuses.
     completed: dict[str, list[str]] = {}
     for label, answers in document["partners"].items():
         completed[label] = []

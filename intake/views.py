@@ -410,7 +410,9 @@ class IntakeWizard(NamedUrlWizardView):
                 "show_crisis": show_crisis,
                 "crisis_contacts": CRISIS_CONTACTS,
                 "conditions": {
-                    q.id: q.when.as_json() for q in step.questions if q.when is not None
+                    q.id: q.when.as_json()
+                    for q in step.questions
+                    if q.when is not None and not q.unit_of
                 },
                 "alerts": {q.id: q.alert.as_json() for q in step.questions if q.alert is not None},
             }
@@ -430,6 +432,8 @@ def _sections(step, form):
     for section in step.sections:
         items = []
         for question in section.questions:
+            if question.unit_of:
+                continue  # chosen beside its number's box
             if question.type == QType.MEDS:
                 items.append(
                     {
@@ -453,8 +457,8 @@ def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: li
         step = questionnaire.step(step_id)
         rows = []
         for question in step.questions:
-            if question.when is not None and not question.when.holds(answers):
+            if question.unit_of or (question.when is not None and not question.when.holds(answers)):
                 continue
-            rows.append((question, display_value(question, answers.get(question.id))))
+            rows.append((question, display_value(question, answers.get(question.id), answers)))
         groups.append((step, rows))
     return groups
