@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from .questionnaire.document import (
     MED_ROWS_MAX,
     MUST_TICK,
     REQUIRED,
+    TOO_MANY_PLACES,
     check_text,
     check_value,
 )
@@ -113,8 +115,8 @@ class NumberField(forms.Field):
         number = read_number(value, whole=self.whole, hint=self.hint)
         if number is None:
             return None
-        if not self.whole and -number.as_tuple().exponent > 2:  # type: ignore[operator]
-            raise forms.ValidationError("Please give at most two decimal places, for example 72.5.")
+        if not self.whole and -number.as_tuple().exponent > 2:
+            raise forms.ValidationError(TOO_MANY_PLACES)
         return int(number) if self.whole else units.number(number)
 
 
@@ -128,7 +130,7 @@ class PartsWidget(forms.MultiWidget):
     template_name = "intake/widgets/parts.html"
     grouped = True
 
-    def __init__(self, parts: list[tuple[str, forms.Widget, str]], decompress, compat=None):
+    def __init__(self, parts: Sequence[tuple[str, forms.Widget, str]], decompress, compat=None):
         self.part_names = [name for name, _, _ in parts]
         self.part_labels = [label for _, _, label in parts]
         self._decompress = decompress
@@ -321,7 +323,7 @@ class UnitNumberField(forms.Field):
             if feet is None or (inches or 0) > 11:
                 raise forms.ValidationError(message)
             cm = units.ft_in_to_cm(feet, inches or 0)
-            if not self.question.min <= cm <= self.question.max:  # type: ignore[operator]
+            if not self.question.min <= cm <= self.question.max:
                 raise forms.ValidationError(
                     "Please check your height: we take heights from 3 ft 4 in to 8 ft 2 in."
                 )
@@ -334,11 +336,11 @@ class UnitNumberField(forms.Field):
                     "You typed feet and inches: please choose “feet and inches” beside the box."
                 )
             return None
-        if -number.as_tuple().exponent > 2:  # type: ignore[operator]
-            raise forms.ValidationError("Please give at most two decimal places, for example 72.5.")
+        if -number.as_tuple().exponent > 2:
+            raise forms.ValidationError(TOO_MANY_PLACES)
         if unit == "lb":
             kg = units.lb_to_kg(number)
-            if not self.question.min <= kg <= self.question.max:  # type: ignore[operator]
+            if not self.question.min <= kg <= self.question.max:
                 low = units.kg_to_lb(self.question.min).to_integral_value(rounding="ROUND_CEILING")
                 high = units.kg_to_lb(self.question.max).to_integral_value(rounding="ROUND_FLOOR")
                 raise forms.ValidationError(f"Please enter a weight from {low} to {high} lb.")

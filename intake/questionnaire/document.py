@@ -98,7 +98,7 @@ def number_range(question: Question) -> str:
         return f"Please enter a number from {plain(question.min)} to {plain(question.max)}{unit}."
     if question.min is not None:
         return f"Please enter a number of {plain(question.min)}{unit} or more."
-    return f"Please enter a number of {plain(question.max)}{unit} or less."
+    return f"Please enter a number of {plain(question.max or 0)}{unit} or less."
 
 
 def _email_ok(value: str) -> bool:

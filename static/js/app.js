@@ -15,7 +15,15 @@
   function valueOf(qid) {
     if (!form) return null;
     var inputs = form.querySelectorAll('[name="' + prefix + qid + '"]');
-    if (!inputs.length) return null;
+    if (!inputs.length) {
+      // Several boxes for one answer (day, month, year; a number and its unit): answered
+      // once something is typed in one of its boxes (a unit chosen alone is no answer).
+      var typed = Array.prototype.filter.call(
+        form.querySelectorAll('[name^="' + prefix + qid + '_"]'),
+        function (el) { return /_\d+$/.test(el.name.slice((prefix + qid).length)) && el.tagName !== "SELECT" && el.value !== ""; }
+      );
+      return typed.length ? typed.map(function (el) { return el.value; }).join(" ") : null;
+    }
     var first = inputs[0];
     if (first.type === "radio") {
       for (var i = 0; i < inputs.length; i++) if (inputs[i].checked) return coerce(inputs[i].value);

@@ -30,7 +30,7 @@ def test_without_javascript_a_partner_completes_and_submits_the_questionnaire(ne
             notes = page.locator("[data-when-note]")
             expect(notes.first).to_be_visible()
             expect(notes.first).to_have_text("Only if it applies to you from your answer above.")
-            expect(page.locator('[name="physical-heart_attack_when"]')).to_be_visible()
+            expect(page.locator('[name="physical-heart_attack_when_0"]')).to_be_visible()
             support.shoot(page, "intake-no-javascript-04-physical")
         if step_id == "practical":
             panel = page.locator("[data-crisis-panel]")

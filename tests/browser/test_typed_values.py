@@ -84,3 +84,16 @@ def test_dates_units_and_counts_on_a_phone(new_page):
     assert "5 ft 10 in (178 cm)" in text
     assert "15 July 1986" in text
     support.check_page(page, "review with units", "typed-values-review")
+
+    # Months in month and year boxes: shown once the event is answered yes.
+    page.goto(page.url.replace("/review/", "/physical/"))
+    page.check('[name="physical-heart_attack"][value="yes"]')
+    month = page.locator('[name="physical-heart_attack_when_0"]')
+    expect(month).to_be_visible()
+    month.fill("13")
+    page.fill('[name="physical-heart_attack_when_1"]', "2020")
+    support.save_and_continue(page)
+    expect(page.locator("#id_physical-heart_attack_when_error")).to_contain_text(
+        "Please give the month as a number from 1 to 12."
+    )
+    support.check_page(page, "physical step with a month refused", "typed-values-month")
