@@ -230,3 +230,13 @@ def test_every_field_with_bad_values_gets_tandems_own_message(step_id):
         assert_no_django_message(response)
         if response.status_code == 200:
             assert summary_errors(response)
+
+
+def test_changing_back_to_kilograms_drops_the_unit_typed_before(partner_a, page_for):
+    page, answers, _step_id = page_for("weight_kg")
+    assert page.type_in(answers, "weight_kg", "154", "lb").status_code == 302
+    assert stored_answers(partner_a.partner)["weight_unit"] == "lb"
+    assert page.type_in(answers, "weight_kg", "70", "kg").status_code == 302
+    stored = stored_answers(partner_a.partner)
+    assert stored["weight_kg"] == 70
+    assert "weight_unit" not in stored
