@@ -91,7 +91,8 @@ def build_case():
         q.id
         for step in CURRENT.steps
         for q in step.questions
-        if not any(q.id in partners[label] for label in "ab")
+        # the unit a weight or height was typed in: given only when not the stored one
+        if not q.unit_of and not any(q.id in partners[label] for label in "ab")
     ]
     flags = list(review.current_screening(couple).flags.values_list("severity", flat=True))
     return couple, unanswered, flags

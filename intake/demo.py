@@ -60,6 +60,8 @@ DEFAULTS: dict[str, Any] = {
 def default_value(question: Question) -> Any:
     if question.id in DEFAULTS:
         return DEFAULTS[question.id]
+    if question.unit_of:
+        return None  # typed in the stored unit (kg, cm)
     codes = [choice.code for choice in question.choices]
     match question.type:
         case QType.BOOL:

@@ -10,37 +10,51 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import EmailValidator, RegexValidator
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from .questionnaire.document import MED_ROWS_MAX, UNPRINTABLE_RE
+from .questionnaire import units
+from .questionnaire.document import (
+    MED_PARTS,
+    MED_ROWS_MAX,
+    MUST_TICK,
+    REQUIRED,
+    TOO_MANY_PLACES,
+    check_text,
+    check_value,
+)
 from .questionnaire.schema import QType, Question, Section, Step
 
-REQUIRED = "Please answer this question."
-MUST_TICK = "You need to tick this box to go on."
-TOO_LONG = "Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d)."
 YES_NO = (("yes", "Yes"), ("no", "No"))
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-MONTH_FORMAT = "Please give the month and year, like 2024-05."
-NUMBER_FORMAT = "Please enter a number in digits, for example 12 or 12.5."
-PHONE_VALIDATOR = RegexValidator(
-    r"^\+?[0-9 ().\-]{7,24}$",
-    "Please enter a phone number using digits (spaces, dashes and a leading + are fine).",
-)
-# The same text the answers document refuses (docs/questionnaire.md, The answers document).
-PRINTABLE_VALIDATOR = RegexValidator(
-    UNPRINTABLE_RE,
-    "Please remove the special character in this answer: it cannot be printed (it may have "
-    "come with a copy and paste).",
-    inverse_match=True,
-)
-MED_PARTS = (("name", "Medicine", 120), ("dose", "Dose", 60), ("frequency", "How often", 60))
+CHOOSE = "Please choose one of the answers shown."
+NUMBER_FORMAT = "Please type a number in digits, for example 12 or 12.5."
+WHOLE_NUMBER = "Please type a whole number in digits, for example 12."
+DATE_FORMAT = "Please give the day, month and year as numbers, for example 15 7 1986."
+MONTH_FORMAT = "Please give the month and year as numbers, for example 5 2024."
+FULL_YEAR = "Please give the year in full, with four digits, for example 1986."
 MED_ROWS_EXTRA = 3
+GROUPED_TYPES = (QType.DATE, QType.MONTH, QType.INT, QType.DECIMAL)
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# A number as typed: digits with one decimal point or decimal comma ("6,5" is 6.5), an
+# optional sign. Nothing else is stripped to make a number ("140 lbs", "5'10", "178/108").
+NUMBER_RE = re.compile(r"^([+-]?)([0-9]+)(?:[.,]([0-9]+))?$")
 
 
 def _yes_no(value: str) -> bool | None:
@@ -82,28 +96,283 @@ class NoneOfTheseBox(forms.CheckboxInput):
         return all(str(data.get(item, "")).lower() in ("no", "false") for item in self.items)
 
 
-class MonthField(forms.CharField):
-    """A month as YYYY-MM (an <input type="month">; plain text where unsupported)."""
+def read_number(text: str, *, whole: bool, hint: str = "") -> Decimal | None:
+    """A number typed in a box, or None when the box is empty; a ValidationError saying
+    what to type when it is not a number as typed (never a number made by dropping letters
+    or punctuation)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = NUMBER_RE.match(text)
+    if not match or len(text) > 12:
+        raise forms.ValidationError(hint or (WHOLE_NUMBER if whole else NUMBER_FORMAT))
+    sign, integer, fraction = match.groups()
+    if whole and fraction is not None:
+        raise forms.ValidationError(hint or WHOLE_NUMBER)
+    return Decimal(f"{sign}{integer}.{fraction or 0}")
 
-    def __init__(self, *, not_future: bool = False, **kwargs):
-        self.not_future = not_future
-        kwargs.setdefault("max_length", 7)
+
+class TextField(forms.CharField):
+    """Free text: never cut short. No `maxlength` (a browser silently cuts pasted text to
+    it); the limit is checked in `check_value` with a count, and the page's script shows a
+    live count from `data-limit`."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
         super().__init__(**kwargs)
-        # "June 2024" is too long for YYYY-MM: say what is wanted, not how many characters.
-        self.error_messages["max_length"] = MONTH_FORMAT
-        self.widget.input_type = "month"
-        self.widget.attrs.update({"placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"})
+        # Django's own NUL check has Django's words: `check_value` refuses every character
+        # that cannot be printed, in Tandem's.
+        self.validators = []
+        self.widget.attrs["data-limit"] = str(limit)
 
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return value
-        match = MONTH_RE.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-            raise forms.ValidationError(MONTH_FORMAT)
-        if self.not_future and value > timezone.localdate().strftime("%Y-%m"):
-            raise forms.ValidationError("This month is in the future. Please check it.")
-        return value
+
+class NumberField(forms.Field):
+    """A number in a plain text box (inputmode for the phone's keypad): a browser's number
+    box drops what it cannot read and posts nothing, without a word."""
+
+    def __init__(self, *, whole: bool, hint: str = "", **kwargs):
+        self.whole, self.hint = whole, hint
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "numeric" if whole else "decimal"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        number = read_number(value, whole=self.whole, hint=self.hint)
+        if number is None:
+            return None
+        if not self.whole and -number.as_tuple().exponent > 2:
+            raise forms.ValidationError(TOO_MANY_PLACES)
+        return int(number) if self.whole else units.number(number)
+
+
+# --- boxes in a group: day/month/year, a number and its unit ---------------------------
+
+
+class PartsWidget(forms.MultiWidget):
+    """Several boxes for one answer, each with its own label (GOV.UK/NHS date input); the
+    question is the group's legend (templates/intake/_grouped_field.html)."""
+
+    template_name = "intake/widgets/parts.html"
+    grouped = True
+
+    def __init__(self, parts: Sequence[tuple[str, forms.Widget, str]], decompress, compat=None):
+        self.part_names = [name for name, _, _ in parts]
+        self.part_labels = [label for _, _, label in parts]
+        self._decompress = decompress
+        self._compat = compat
+        super().__init__(widgets={str(i): w for i, (_, w, _) in enumerate(parts)})
+
+    def decompress(self, value):
+        return self._decompress(value) if value not in (None, "") else [""] * len(self.widgets)
+
+    def value_from_datadict(self, data, files, name):
+        if self._compat and name in data and f"{name}_0" not in data:
+            # A post made by a script or an older page: one value in the stored form
+            # ("1986-07-15", "72.5"), split as the boxes would have it.
+            return self._compat(data.get(name))
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label, part in zip(
+            context["widget"]["subwidgets"], self.part_labels, self.part_names, strict=True
+        ):
+            sub["part_label"] = label
+            sub["part"] = part
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+
+def _box(width: str, numeric: bool = True) -> forms.TextInput:
+    attrs = {"class": f"form-control part-{width}", "inputmode": "numeric"} if numeric else {}
+    return forms.TextInput(attrs=attrs)
+
+
+def _date_parts(value: str) -> list[str]:
+    year, month, day = value.split("-")
+    return [str(int(day)), str(int(month)), year]
+
+
+def _month_parts(value: str) -> list[str]:
+    year, month = value.split("-")
+    return [str(int(month)), year]
+
+
+def _compat_date(value: Any) -> list[str]:
+    value = value if isinstance(value, str) else ""
+    return (
+        _date_parts(value) if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value) else [value, "", ""]
+    )
+
+
+def _compat_month(value: Any) -> list[str]:
+    value = value if isinstance(value, str) else ""
+    return _month_parts(value) if re.match(r"^[0-9]{4}-[0-9]{2}$", value) else [value, ""]
+
+
+def _whole(text: str, message: str) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{1,4}", text):
+        raise forms.ValidationError(message)
+    return int(text)
+
+
+def _year(text: str) -> int | None:
+    year = _whole(text, FULL_YEAR)
+    if year is not None and len((text or "").strip()) != 4:
+        raise forms.ValidationError(FULL_YEAR)
+    return year
+
+
+class DatePartsField(forms.Field):
+    """A date from day, month and year boxes, as "YYYY-MM-DD" (or a month from month and
+    year boxes, as "YYYY-MM"). Never a box whose order depends on the browser's language."""
+
+    def __init__(self, *, month_only: bool = False, **kwargs):
+        self.month_only = month_only
+        parts = [("day", _box("2"), "Day")] if not month_only else []
+        parts += [("month", _box("2"), "Month"), ("year", _box("4"), "Year")]
+        split = _compat_month if month_only else _compat_date
+        kwargs["widget"] = PartsWidget(parts, split, split)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        parts = list(value) if isinstance(value, list | tuple) else [value]
+        parts = [(p if isinstance(p, str) else "") for p in parts]
+        if not any(p.strip() for p in parts):
+            return None
+        fmt = MONTH_FORMAT if self.month_only else DATE_FORMAT
+        if any(p.strip() and not re.fullmatch(r"[0-9]+", p.strip()) for p in parts):
+            raise forms.ValidationError(fmt)
+        if any(not p.strip() for p in parts):
+            missing = [
+                name
+                for name, p in zip(
+                    (["month", "year"] if self.month_only else ["day", "month", "year"]),
+                    parts,
+                    strict=False,
+                )
+                if not p.strip()
+            ]
+            raise forms.ValidationError(f"Please give the {' and the '.join(missing)} too.")
+        *day_month, year_text = parts
+        numbers = [_whole(p, fmt) for p in day_month]
+        year = _year(year_text)
+        month = numbers[-1]
+        if not 1 <= (month or 0) <= 12:
+            raise forms.ValidationError("Please give the month as a number from 1 to 12.")
+        if self.month_only:
+            return f"{year:04d}-{month:02d}"
+        day = numbers[0] or 0
+        try:
+            date = datetime.date(year or 1, month or 1, day)
+        except ValueError:
+            if not 1 <= day <= 31:
+                raise forms.ValidationError(
+                    "Please give the day as a number from 1 to 31."
+                ) from None
+            raise forms.ValidationError(
+                f"{MONTH_NAMES[month - 1]} {year} has no day {day}. Please check the date."
+            ) from None
+        return date.isoformat()
+
+
+class UnitNumberField(forms.Field):
+    """Weight in kg or lb, height in cm or feet and inches: the number typed and the unit
+    chosen beside it. Cleans to (value in the stored unit, unit typed or None when it is the
+    stored unit)."""
+
+    def __init__(self, *, question: Question, unit_question: Question, **kwargs):
+        self.question, self.unit_question = question, unit_question
+        self.codes = [choice.code for choice in unit_question.choices]
+        unit_choices = [(c.code, c.label) for c in unit_question.choices]
+        select = forms.Select(choices=unit_choices, attrs={"class": "form-select part-unit"})
+        whole = question.type == QType.INT
+        box = _box("4") if whole else _box("5")
+        if not whole:
+            box.attrs["inputmode"] = "decimal"
+        parts: list[tuple[str, forms.Widget, str]] = [
+            ("number", box, "Centimetres" if question.unit == "cm" else "Weight"),
+            ("unit", select, "Unit"),
+        ]
+        if self.codes == ["cm", "ft_in"]:
+            parts += [("feet", _box("2"), "Feet"), ("inches", _box("2"), "Inches")]
+        kwargs["widget"] = PartsWidget(parts, self._decompress, self._compat)
+        super().__init__(**kwargs)
+
+    def _blank(self) -> list[str]:
+        return [""] * len(self.widget.widgets)
+
+    def _compat(self, value: Any) -> list[str]:
+        out = self._blank()
+        out[0], out[1] = (value if isinstance(value, str) else ""), self.codes[0]
+        return out
+
+    def _decompress(self, pair: Any) -> list[str]:
+        value, unit = pair if isinstance(pair, tuple) else (pair, None)
+        out = self._blank()
+        out[1] = unit or self.codes[0]
+        if unit == "lb":
+            out[0] = units.plain(units.kg_to_lb(value))
+        elif unit == "ft_in":
+            out[2], out[3] = (str(n) for n in units.cm_to_ft_in(value))
+        else:
+            out[0] = units.plain(value)
+        return out
+
+    def to_python(self, value):
+        parts = list(value) if isinstance(value, list | tuple) else [value]
+        parts = [(p if isinstance(p, str) else "") for p in parts] + self._blank()
+        unit = parts[1] if parts[1] in self.codes else self.codes[0]
+        hint = self.question.format_hint
+        if unit == "ft_in":
+            if parts[0].strip() and not (parts[2].strip() or parts[3].strip()):
+                raise forms.ValidationError(
+                    "You chose feet and inches: please type them in the Feet and Inches boxes."
+                )
+            message = (
+                "Please type the feet and the inches as whole numbers in their own boxes, "
+                "for example 5 and 10."
+            )
+            feet = _whole(parts[2], message)
+            inches = _whole(parts[3], message)
+            if feet is None and inches is None:
+                return None
+            if feet is None or (inches or 0) > 11:
+                raise forms.ValidationError(message)
+            cm = units.ft_in_to_cm(feet, inches or 0)
+            if not self.question.min <= cm <= self.question.max:
+                raise forms.ValidationError(
+                    "Please check your height: we take heights from 3 ft 4 in to 8 ft 2 in."
+                )
+            return (cm, unit)
+        whole = self.question.type == QType.INT and unit == self.codes[0]
+        number = read_number(parts[0], whole=whole, hint=hint)
+        if number is None:
+            if unit == self.codes[0] and (parts[2].strip() or parts[3].strip()):
+                raise forms.ValidationError(
+                    "You typed feet and inches: please choose “feet and inches” beside the box."
+                )
+            return None
+        if -number.as_tuple().exponent > 2:
+            raise forms.ValidationError(TOO_MANY_PLACES)
+        if unit == "lb":
+            kg = units.lb_to_kg(number)
+            if not self.question.min <= kg <= self.question.max:
+                low = units.kg_to_lb(self.question.min).to_integral_value(rounding="ROUND_CEILING")
+                high = units.kg_to_lb(self.question.max).to_integral_value(rounding="ROUND_FLOOR")
+                raise forms.ValidationError(f"Please enter a weight from {low} to {high} lb.")
+            return (kg, unit)
+        return (units.number(number), None)
 
 
 class StepForm(forms.Form):
@@ -118,11 +387,14 @@ class StepForm(forms.Form):
         self.more_rows = more_rows  # extra empty medicine rows asked for ("add more rows")
         self.med_rows: dict[str, int] = {}
         self.checklist_ids: set[str] = set()  # the questions shown as a checklist's boxes
+        units_of = {q.unit_of: q for q in self.step.questions if q.unit_of}
         for question in self.step.questions:
             if question.type == QType.MEDS:
                 self._add_med_rows(question)
+            elif question.unit_of:
+                continue  # chosen beside its number's box, part of that field
             else:
-                self.fields[question.id] = make_field(question)
+                self.fields[question.id] = make_field(question, units_of.get(question.id))
         for section in self.step.sections:
             if section.checklist:
                 self._add_checklist(section)
@@ -190,11 +462,8 @@ class StepForm(forms.Form):
         self.med_rows[question.id] = rows
         for index in range(rows):
             for part, label, max_length in MED_PARTS:
-                self.fields[f"{question.id}__{index}__{part}"] = forms.CharField(
-                    label=f"{label} {index + 1}",
-                    required=False,
-                    max_length=max_length,
-                    validators=[PRINTABLE_VALIDATOR],
+                self.fields[f"{question.id}__{index}__{part}"] = TextField(
+                    label=f"{label} {index + 1}", required=False, limit=max_length
                 )
 
     def med_row_fields(self, question_id: str) -> list[list[forms.BoundField]]:
@@ -222,6 +491,11 @@ class StepForm(forms.Form):
             ]
             if any(others) and not (cleaned.get(name) or "").strip() and name not in self.errors:
                 self.add_error(name, "Please give the medicine's name, or clear this row.")
+            for part, _, limit in MED_PARTS:
+                key = f"{question.id}__{index}__{part}"
+                text = cleaned.get(key) or ""
+                if key not in self.errors and (problem := check_text(text, limit)):
+                    self.add_error(key, problem)
 
     # -- validation -----------------------------------------------------------------------
 
@@ -240,17 +514,17 @@ class StepForm(forms.Form):
                 continue
             if question.id in self.errors or question.id in self.checklist_ids:
                 continue  # a checklist's box: the list is checked as one (_clean_checklists)
+            if question.unit_of:
+                continue  # read and checked with its number
             value = values.get(question.id)
             empty = value in (None, "", [])
             if question.required and empty:
                 self.add_error(question.id, REQUIRED)
             elif question.must_be_true and value is not True:
                 self.add_error(question.id, MUST_TICK)
-            elif question.exclusive and isinstance(value, list) and len(value) > 1:
-                clash = [code for code in question.exclusive if code in value]
-                if clash:
-                    label = question.choice_label(clash[0])
-                    self.add_error(question.id, f"“{label}” can't be combined with other answers.")
+            elif not empty and (problem := check_value(question, value)):
+                # The same check, and the same words, as an imported answers document.
+                self.add_error(question.id, problem)
         for check in self.step.checks:
             has_first = values.get(check.first) not in (None, "")
             has_second = values.get(check.second) not in (None, "")
@@ -273,9 +547,17 @@ class StepForm(forms.Form):
             if question.type == QType.MEDS:
                 values[question.id] = self._meds_value(question, cleaned)
                 continue
+            if question.unit_of:
+                number = cleaned.get(question.unit_of)
+                if isinstance(number, tuple) and number[1] is not None:
+                    values[question.id] = number[1]
+                continue
             if question.id not in cleaned:
                 continue
-            values[question.id] = to_document_value(question, cleaned[question.id])
+            value = cleaned[question.id]
+            if isinstance(value, tuple):  # a number and the unit it was typed in
+                value = value[0]
+            values[question.id] = to_document_value(question, value)
         return values
 
     def hide_missing_answer_errors(self) -> list[str]:
@@ -311,6 +593,8 @@ class StepForm(forms.Form):
         for question in self.step.questions:
             if question.id in self.errors or question.id not in values:
                 continue
+            if question.unit_of and question.unit_of in self.errors:
+                continue
             value = values[question.id]
             if value in (None, "", []) and question.type != QType.MEDS:
                 continue
@@ -322,6 +606,11 @@ class StepForm(forms.Form):
         return result
 
     @classmethod
+    def field_for(cls, question: Question) -> forms.Field:
+        units_of = {q.unit_of: q for q in cls.step.questions if q.unit_of}
+        return make_field(question, units_of.get(question.id))
+
+    @classmethod
     def data_from_answers(cls, answers: dict[str, Any], prefix: str) -> MultiValueDict:
         """Form data as the page would post it, from stored answers (the inverse of answers())."""
         data: MultiValueDict[str, Any] = MultiValueDict()
@@ -330,7 +619,16 @@ class StepForm(forms.Form):
                 continue
             value = answers[question.id]
             key = f"{prefix}-{question.id}"
-            if question.type == QType.MEDS:
+            if question.unit_of:
+                continue  # posted with its number
+            field = cls.field_for(question) if question.type in GROUPED_TYPES else None
+            if field is not None and isinstance(field.widget, PartsWidget):
+                if isinstance(field, UnitNumberField):
+                    unit_question = field.unit_question
+                    value = (value, answers.get(unit_question.id))
+                for index, part in enumerate(field.widget.decompress(value)):
+                    data.setlist(f"{key}_{index}", [part])
+            elif question.type == QType.MEDS:
                 for index, row in enumerate(value):
                     for part, _, _ in MED_PARTS:
                         data.setlist(f"{key}__{index}__{part}", [row.get(part, "")])
@@ -386,14 +684,16 @@ def _with_messages(common: dict[str, Any], **messages: str) -> dict[str, Any]:
     return {**common, "error_messages": {**common["error_messages"], **messages}}
 
 
-def make_field(question: Question) -> forms.Field:
-    """The form field for one question. Requiredness is checked in `StepForm.clean`."""
+def make_field(question: Question, unit_question: Question | None = None) -> forms.Field:
+    """The form field for one question. Requiredness is checked in `StepForm.clean`, and
+    what the answer may be (ranges, lengths, formats, dates not in the future) by
+    `check_value` there: fields only read what was typed."""
     required = question.required and question.when is None
     common: dict[str, Any] = {
         "label": question.label if question.required else f"{question.label} (optional)",
         "help_text": question.help,
         "required": required,
-        "error_messages": {"required": REQUIRED, "max_length": TOO_LONG},
+        "error_messages": {"required": REQUIRED, "invalid_choice": CHOOSE},
     }
     match question.type:
         case QType.BOOL:
@@ -408,7 +708,7 @@ def make_field(question: Question) -> forms.Field:
             return UniqueMultipleChoiceField(
                 choices=[(c.code, c.label) for c in question.choices],
                 widget=forms.CheckboxSelectMultiple,
-                **_with_messages(common, invalid_choice="Please choose from the list."),
+                **_with_messages(common, invalid_choice=CHOOSE, invalid_list=CHOOSE),
             )
         case QType.INT if question.choices:
             return forms.TypedChoiceField(
@@ -418,75 +718,28 @@ def make_field(question: Question) -> forms.Field:
                 widget=forms.RadioSelect,
                 **common,
             )
-        case QType.INT:
-            return forms.IntegerField(
-                min_value=None if question.min is None else int(question.min),
-                max_value=None if question.max is None else int(question.max),
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                **_with_messages(common, invalid="Please enter a whole number."),
-            )
-        case QType.DECIMAL:
-            return forms.DecimalField(
-                min_value=question.min,
-                max_value=question.max,
-                max_digits=6,
-                decimal_places=2,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
-                **_with_messages(common, invalid=NUMBER_FORMAT),
+        case QType.INT | QType.DECIMAL if unit_question is not None:
+            return UnitNumberField(question=question, unit_question=unit_question, **common)
+        case QType.INT | QType.DECIMAL:
+            return NumberField(
+                whole=question.type == QType.INT, hint=question.format_hint, **common
             )
         case QType.DATE:
-            return DateField(not_future=question.not_future, **common)
+            return DatePartsField(**common)
         case QType.MONTH:
-            return MonthField(not_future=question.not_future, **common)
+            return DatePartsField(month_only=True, **common)
         case QType.TEXT:
-            field_class = forms.EmailField if question.format == "email" else forms.CharField
-            validators = [PRINTABLE_VALIDATOR]
-            if question.format == "phone":
-                validators.append(PHONE_VALIDATOR)
             widget = (
                 forms.Textarea(attrs={"rows": 3})
                 if question.multiline
-                else forms.EmailInput()
+                else forms.TextInput(attrs={"type": "email", "inputmode": "email"})
                 if question.format == "email"
                 else forms.TextInput(attrs={"type": "tel"})
                 if question.format == "phone"
                 else forms.TextInput()
             )
-            field = field_class(
-                max_length=question.text_max_length, widget=widget, validators=validators, **common
-            )
-            if question.format == "email":
-                field.error_messages["invalid"] = (
-                    "Please enter an e-mail address like name@example.com."
-                )
-                field.validators = [
-                    v for v in field.validators if not isinstance(v, EmailValidator)
-                ]
-                field.validators.append(EmailValidator(field.error_messages["invalid"]))
-            return field
+            return TextField(limit=question.text_max_length, widget=widget, **common)
     raise ValueError(f"no field for {question.type}")  # pragma: no cover
-
-
-class DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self, *, not_future: bool = False, **kwargs):
-        self.not_future = not_future
-        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
-        # Merged, not set by default: make_field always passes its own "required" message.
-        kwargs["error_messages"] = {
-            "invalid": "Please give a date like 1988-04-02 (year-month-day).",
-            **(kwargs.get("error_messages") or {}),
-        }
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value and value.year < 1900:
-            raise forms.ValidationError("Please check the year.")
-        if value and self.not_future and value > timezone.localdate():
-            raise forms.ValidationError("This date is in the future. Please check it.")
-        return value
 
 
 _form_classes: dict[tuple[str, str], type[StepForm]] = {}

@@ -208,14 +208,15 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
     DocumentError naming the partner and the question, and leaves nothing behind.
     """
     from .forms import step_form_class
-    from .questionnaire.document import DocumentError, parse_document
+    from .questionnaire.document import parse_document
 
     document = parse_document(data)
     questionnaire = QUESTIONNAIRES[document["questionnaire_version"]]
     appointment = document.get("appointment_date")
-    # The same checks as the questionnaire's pages (a date of birth in the future, an e-mail
-    # address that is not one, a text too long...), except that an unanswered question is
-    # allowed; and which steps are complete.
+    # Every value was checked by `check_value` in parse_document, the one check the step
+    # forms run too (a date of birth in the future, an e-mail address that is not one, a
+    # text too long...): an import refuses what a page refuses, in the same words. The step
+    # forms here only say which steps are complete (an unanswered question is allowed).
     completed: dict[str, list[str]] = {}
     for label, answers in document["partners"].items():
         completed[label] = []
@@ -224,12 +225,6 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
             form = form_class(data=form_class.data_from_answers(answers, step.id), prefix=step.id)
             if form.is_valid():
                 completed[label].append(step.id)
-                continue
-            form.hide_missing_answer_errors()
-            for field, errors in form.errors.items():
-                if field == "__all__" or not errors:
-                    continue
-                raise DocumentError(str(errors[0]), partner=label, question=field.split("__")[0])
     with transaction.atomic():
         case = create_case(
             appointment_date=datetime.date.fromisoformat(appointment) if appointment else None,

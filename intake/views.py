@@ -470,7 +470,9 @@ class IntakeWizard(NamedUrlWizardView):
                 "show_crisis": show_crisis,
                 "crisis_contacts": CRISIS_CONTACTS,
                 "conditions": {
-                    q.id: q.when.as_json() for q in step.questions if q.when is not None
+                    q.id: q.when.as_json()
+                    for q in step.questions
+                    if q.when is not None and not q.unit_of
                 },
                 "alerts": {q.id: q.alert.as_json() for q in step.questions if q.alert is not None},
             }
@@ -501,6 +503,8 @@ def _sections(step, form):
             q.id: {"question": q, "field": form[q.id], "follow_ups": []} for q in section.items
         }
         for question in section.questions:
+            if question.unit_of:
+                continue  # chosen beside its number's box
             if question.id in boxes:
                 if not any("boxes" in item for item in items):
                     items.append(
@@ -564,13 +568,17 @@ def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: li
         for section in step.sections:
             items = section.items
             for question in section.questions:
-                if question.when is not None and not question.when.holds(answers):
+                if question.unit_of or (
+                    question.when is not None and not question.when.holds(answers)
+                ):
                     continue
                 if question in items:
                     if question is items[0]:
                         rows.append((section.checklist, _checklist_value(section, answers)))
                     continue
-                rows.append((question.label, display_value(question, answers.get(question.id))))
+                rows.append(
+                    (question.label, display_value(question, answers.get(question.id), answers))
+                )
         groups.append((step, [(label, value, _short(value)) for label, value in rows]))
     return groups
 

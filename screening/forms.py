@@ -1,5 +1,7 @@
 from django import forms
 
+from intake.questionnaire.document import too_long
+
 from .models import Disposition
 from .review import CaseStatus
 
@@ -65,18 +67,25 @@ class QueueFilterForm(forms.Form):
     )
 
 
-def _text(label: str, limit: int, widget: type[forms.Widget] = forms.Textarea) -> forms.CharField:
+class LimitedText(forms.CharField):
     """Free text refused, with a count, when it is over its limit: a long note is never cut
-    short without a word. Left empty, the service says what is missing."""
-    return forms.CharField(
-        label=label,
-        max_length=limit,
-        required=False,
-        widget=widget,
-        error_messages={
-            "max_length": "Keep this to %(limit_value)d characters: it has %(show_value)d.",
-        },
-    )
+    short without a word, and the box has no `maxlength` (a browser cuts pasted text to it
+    silently). The same words as the partner's pages (intake.questionnaire.document)."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+        self.widget.attrs["data-limit"] = str(limit)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and len(value) > self.limit:
+            raise forms.ValidationError(too_long(len(value), self.limit))
+
+
+def _text(label: str, limit: int, widget: type[forms.Widget] = forms.Textarea) -> forms.CharField:
+    """Left empty, the service says what is missing."""
+    return LimitedText(label=label, limit=limit, required=False, widget=widget)
 
 
 NOT_CURRENT = "This flag is no longer current. Reload the case to see its flags."

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import dateformat, timezone
 
 from intake.consent import current_notice
-from intake.questionnaire.display import display_value, is_missing
+from intake.questionnaire.display import date_words, display_value, is_missing
 
 NOT_ANSWERED = "not answered"
 
@@ -37,6 +37,14 @@ def _answer(questionnaire, answers: dict[str, Any], question_id: str) -> str:
     return display_value(questionnaire.question(question_id), value)
 
 
+def _born(date: Any) -> str:
+    """An answered date as the pages show it ("15 July 1986")."""
+    try:
+        return date_words(str(date))
+    except (ValueError, IndexError):
+        return str(date)
+
+
 def _blood_pressure(questionnaire, partner) -> str:
     answers = partner.answers
     usual = _answer(questionnaire, answers, "blood_pressure")
@@ -46,7 +54,7 @@ def _blood_pressure(questionnaire, partner) -> str:
     else:
         reading = f"{top if top is not None else '?'}/{bottom if bottom is not None else '?'} mmHg"
         if answers.get("bp_reading_date"):
-            reading += f", taken {answers['bp_reading_date']}"
+            reading += f", taken {_born(answers['bp_reading_date'])}"
         elif partner.partner.submitted_at:
             submitted = timezone.localtime(partner.partner.submitted_at)
             reading += f", reported on {dateformat.format(submitted, 'Y-m-d')}"
@@ -86,8 +94,8 @@ def facts(summary) -> list[FactRow]:
         body = ", ".join(
             part
             for part in (
-                f"{height} cm" if height is not None else "",
-                f"{weight} kg" if weight is not None else "",
+                display_value(q.question("height_cm"), height, answers),
+                display_value(q.question("weight_kg"), weight, answers),
             )
             if part
         )
@@ -99,7 +107,7 @@ def facts(summary) -> list[FactRow]:
         for column, value in zip(
             cells,
             (
-                "" if p.age is None else f"{p.age} (born {p.date_of_birth})",
+                "" if p.age is None else f"{p.age} (born {_born(p.date_of_birth)})",
                 body,
                 _blood_pressure(q, p),
                 _answer(q, answers, "medications"),

@@ -98,6 +98,13 @@ def _question_row(question: Question, step: Step) -> str:
         notes.append(f"at most {question.text_max_length} characters")
         if question.format:
             notes.append(f"format {question.format}")
+    if question.unit:
+        notes.append(f"stored in {question.unit}")
+    if question.unit_of:
+        notes.append(
+            f"the unit `{question.unit_of}` was typed in, chosen beside its box and shown "
+            f"with it; left out when it was typed in the stored unit"
+        )
     if question.not_future:
         notes.append("not in the future")
     if question.must_be_true:

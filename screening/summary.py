@@ -125,9 +125,9 @@ def _readable_answers(
     return answers, bad
 
 
-def _shown(question: Question, value: Any) -> str:
+def _shown(question: Question, value: Any, answers: dict[str, Any] | None = None) -> str:
     try:
-        return display_value(question, printable(value))
+        return display_value(question, printable(value), answers)
     except (TypeError, KeyError, ValueError, AttributeError, StopIteration):
         return unreadable(value)
 
@@ -288,6 +288,8 @@ def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
     for step in questionnaire.steps:
         rows = []
         for question in step.questions:
+            if question.unit_of:
+                continue  # shown with its number: "154 lb (69.9 kg)"
             asked = [
                 question.id in p.unreadable
                 or question.when is None
@@ -298,7 +300,7 @@ def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
                 continue
             cells = [
                 p.unreadable.get(question.id)
-                or (_shown(question, p.answers.get(question.id)) if ok else "not asked")
+                or (_shown(question, p.answers.get(question.id), p.answers) if ok else "not asked")
                 for p, ok in zip(partners, asked, strict=True)
             ]
             rows.append(AnswerRow(question, cells, question.private or step.private, asked))

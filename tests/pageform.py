@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -34,6 +35,7 @@ class _Parser(HTMLParser):
         self.form: ParsedForm | None = None
         self.in_form = False
         self.textarea: Control | None = None
+        self.select: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -53,6 +55,19 @@ class _Parser(HTMLParser):
             )
         elif tag == "button" and a.get("name"):
             self.form.controls.append(Control(a["name"], "submit", a.get("value") or ""))
+        elif tag == "select" and a.get("name"):
+            self.select = a["name"]
+        elif tag == "option" and self.select:
+            # Each option is a control of the select's name; the one chosen (or the first,
+            # as a browser does) counts as checked.
+            first = not any(c.name == self.select for c in self.form.controls)
+            self.form.controls.append(
+                Control(self.select, "select", a.get("value") or "", "selected" in a or first)
+            )
+            if "selected" in a:
+                for c in self.form.controls[:-1]:
+                    if c.name == self.select:
+                        c.checked = False
         elif tag == "textarea" and a.get("name"):
             self.textarea = Control(a["name"], "textarea")
             self.form.controls.append(self.textarea)
@@ -67,6 +82,8 @@ class _Parser(HTMLParser):
             value = self.textarea.value
             self.textarea.value = value[1:] if value.startswith("\n") else value
             self.textarea = None
+        if tag == "select":
+            self.select = None
         if tag == "form":
             self.in_form = False
 
@@ -92,7 +109,7 @@ def current_values(form: ParsedForm) -> dict[str, list[str]]:
     for c in form.controls:
         if c.kind == "submit":
             continue
-        if c.kind in ("radio", "checkbox") and not c.checked:
+        if c.kind in ("radio", "checkbox", "select") and not c.checked:
             continue
         data.setdefault(c.name, []).append(c.value)
     return data
@@ -116,6 +133,19 @@ def fill(form: ParsedForm, answers: dict[str, Any], questions) -> dict[str, list
                     data[control] = [row.get(part, "")]
             continue
         data.pop(name, None)
+        if getattr(question, "unit_of", None):
+            continue  # posted with its number (below)
+        if f"{name}_0" in names:
+            # Several boxes for one answer (day/month/year, a number and its unit): posted
+            # the way the page's boxes hold a stored answer.
+            for key in [k for k in data if re.fullmatch(rf"{re.escape(name)}_\d+", k)]:
+                del data[key]
+            if question.id in answers:
+                posted = grouped_post(question, answers, prefix)
+                for key in posted:
+                    assert key in names, f"the page has no {key}"
+                    data[key] = posted.getlist(key)
+            continue
         if question.id not in answers:
             continue
         assert name in names, f"the page has no field for {question.id}"
@@ -143,3 +173,19 @@ def fill(form: ParsedForm, answers: dict[str, Any], questions) -> dict[str, list
             else:
                 data.pop(control.name, None)
     return data
+
+
+def grouped_post(question, answers: dict[str, Any], prefix: str):
+    from intake.forms import step_form_class
+    from intake.questionnaire import CURRENT
+
+    form_class = step_form_class(CURRENT.step_of(question.id))
+    from intake.questionnaire.display import unit_key
+
+    given = {question.id: answers[question.id]}
+    if unit_key(question) in answers:
+        given[unit_key(question)] = answers[unit_key(question)]
+    return form_class.data_from_answers(
+        given,
+        prefix,
+    )

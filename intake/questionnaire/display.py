@@ -1,10 +1,28 @@
 """Answers as a person reads them: the partner's review page, the clinician's pages, the PDF."""
 
+import datetime
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from . import units
 from .schema import QType, Question
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 # What cannot be printed: control characters other than tab, new line and carriage return,
 # and lone surrogates (half of a character).
@@ -38,11 +56,34 @@ def is_missing(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def display_value(question: Question, value: Any) -> str:
-    """A stored answer in words ("" when there is none)."""
+def unit_key(question: Question) -> str:
+    """Where the unit a number was typed in is kept: "weight_kg" -> "weight_unit" (the
+    questionnaire definition checks every unit question is named so)."""
+    return f"{question.id.rsplit('_', 1)[0]}_unit"
+
+
+def date_words(value: str) -> str:
+    """ "1986-07-15" as "15 July 1986" (pages and PDF), "2024-05" as "May 2024"."""
+    if len(value) == 7:
+        return f"{MONTHS[int(value[5:]) - 1]} {value[:4]}"
+    date = datetime.date.fromisoformat(value)
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def display_value(question: Question, value: Any, answers: Mapping[str, Any] | None = None) -> str:
+    """A stored answer in words ("" when there is none). With the partner's other `answers`,
+    a weight or height typed in another unit is shown as typed, then as stored:
+    "154 lb (69.9 kg)"."""
     if is_missing(value):
         return "None listed" if question.type == QType.MEDS and value == [] else ""
+    typed_in = answers.get(unit_key(question)) if answers is not None and question.unit else None
+    if question.unit == "kg":
+        return units.weight_words(value, typed_in)
+    if question.unit == "cm":
+        return units.height_words(value, typed_in)
     match question.type:
+        case QType.DATE | QType.MONTH:
+            return date_words(value)
         case QType.BOOL:
             return "Yes" if value else "No"
         case QType.CHOICE:

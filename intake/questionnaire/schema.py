@@ -195,6 +195,10 @@ class Question:
     instrument: str | None = None  # e.g. "phq9": an item of that instrument
     scored: bool = True  # with `instrument`: counts towards its total (False: asked with it)
     item: str = ""  # bool: its wording as one box of its section's checklist (Section.checklist)
+    unit: str = ""  # int/decimal: the unit the answer is stored in ("kg", "cm")
+    unit_of: str | None = None  # choice: the unit `unit_of` was typed in, chosen beside its box
+    # int/decimal: what to type, said when a box cannot be read as a number ("140 lbs")
+    format_hint: str = ""
 
     def choice_label(self, code: Any) -> str:
         for choice in self.choices:
@@ -270,6 +274,11 @@ class Questionnaire:
                     raise ValueError(f"duplicate question id {question.id!r}")
                 self._by_id[question.id] = question
                 self._step_of[question.id] = step
+                if question.unit_of and (
+                    question.id != f"{question.unit_of.rsplit('_', 1)[0]}_unit"
+                    or question.unit_of not in self._by_id
+                ):
+                    raise ValueError(f"unit question {question.id!r}: name it <number>_unit")
 
     def question(self, question_id: str) -> Question:
         return self._by_id[question_id]

@@ -226,21 +226,47 @@ ABOUT = Step(
                 Question(
                     id="height_cm",
                     type=QType.INT,
-                    label="How tall are you, in centimetres?",
-                    help="For example, 170. (5 feet 7 inches is about 170 cm.)",
+                    label="How tall are you?",
+                    help="In centimetres (for example, 170) or in feet and inches (5 ft 7 in).",
                     min=100,
                     max=250,
+                    unit="cm",
+                    format_hint=(
+                        "Please type your height as a number, for example 170, and choose cm "
+                        "or feet and inches beside the box."
+                    ),
+                ),
+                Question(
+                    id="height_unit",
+                    type=QType.CHOICE,
+                    label="Height typed in",
+                    choices=_choices(("cm", "cm"), ("ft_in", "feet and inches")),
+                    when=Answered("height_cm"),
+                    unit_of="height_cm",
                 ),
                 Question(
                     id="weight_kg",
                     type=QType.DECIMAL,
-                    label="How much do you weigh, in kilograms?",
+                    label="How much do you weigh?",
                     help=(
-                        "For example, 72.5. (160 pounds is about 72.5 kg.) "
+                        "In kilograms (for example, 72.5) or in pounds (160). "
                         "This helps the doctor work out the right dose."
                     ),
                     min=30,
                     max=300,
+                    unit="kg",
+                    format_hint=(
+                        "Please type your weight as a number, for example 72.5, and choose kg "
+                        "or lb beside the box."
+                    ),
+                ),
+                Question(
+                    id="weight_unit",
+                    type=QType.CHOICE,
+                    label="Weight typed in",
+                    choices=_choices(("kg", "kg"), ("lb", "lb")),
+                    when=Answered("weight_kg"),
+                    unit_of="weight_kg",
                 ),
             ),
         ),
@@ -417,6 +443,10 @@ RELATIONSHIP = Step(
                     required=True,
                     min=0,
                     max=80,
+                    format_hint=(
+                        "Please type the number of years in digits, for example 2.5 for two "
+                        "and a half years."
+                    ),
                 ),
                 _yes_no("living_together", "Do you live together?"),
                 _yes_no(
@@ -577,6 +607,10 @@ PHYSICAL = Step(
                     help="If you know it. In a reading of 128/82, the top number is 128.",
                     min=60,
                     max=260,
+                    format_hint=(
+                        "Please type only the top number here, for example 128, and the bottom "
+                        "number in the next box."
+                    ),
                 ),
                 Question(
                     id="bp_diastolic",
@@ -585,6 +619,7 @@ PHYSICAL = Step(
                     help="If you know it. In a reading of 128/82, the bottom number is 82.",
                     min=30,
                     max=160,
+                    format_hint="Please type only the bottom number here, for example 82.",
                 ),
                 Question(
                     id="bp_reading_date",

@@ -15,7 +15,15 @@
   function valueOf(qid) {
     if (!form) return null;
     var inputs = form.querySelectorAll('[name="' + prefix + qid + '"]');
-    if (!inputs.length) return null;
+    if (!inputs.length) {
+      // Several boxes for one answer (day, month, year; a number and its unit): answered
+      // once something is typed in one of its boxes (a unit chosen alone is no answer).
+      var typed = Array.prototype.filter.call(
+        form.querySelectorAll('[name^="' + prefix + qid + '_"]'),
+        function (el) { return /_\d+$/.test(el.name.slice((prefix + qid).length)) && el.tagName !== "SELECT" && el.value !== ""; }
+      );
+      return typed.length ? typed.map(function (el) { return el.value; }).join(" ") : null;
+    }
     var first = inputs[0];
     if (first.type === "radio") {
       for (var i = 0; i < inputs.length; i++) if (inputs[i].checked) return coerce(inputs[i].value);
@@ -388,4 +396,63 @@
     window.addEventListener("hashchange", openTarget);
     openTarget();
   }
+
+  // ---- typed answers: a live count beside text with a limit, the unit beside a number ------
+  // The limit is checked by the server, which refuses text over it with a count: a box never
+  // has `maxlength` (a browser silently cuts pasted text to it). The count here is a help.
+  document.querySelectorAll("[data-limit]").forEach(function (box) {
+    var limit = parseInt(box.getAttribute("data-limit"), 10);
+    if (!limit) return;
+    var count = document.createElement("p");
+    count.className = "char-count form-text";
+    count.id = (box.id || box.name) + "_count";
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    var said = null;
+    var show = function () {
+      var n = box.value.length;
+      var over = n > limit;
+      count.textContent = over
+        ? n + " characters: " + (n - limit) + " over the limit of " + limit + ". Please shorten it."
+        : n + " of " + limit + " characters";
+      count.classList.toggle("over", over);
+      // Said aloud only when the answer goes over the limit or comes back under it.
+      if (said !== over && (said !== null || over)) live.textContent = over ? count.textContent : "Now within the limit of " + limit + " characters.";
+      said = over;
+    };
+    // Only for long answers or ones close to their limit: a count under every name box is noise.
+    if (box.tagName !== "TEXTAREA" && box.value.length < limit * 0.8) {
+      box.addEventListener("input", function handler() {
+        if (box.value.length >= limit * 0.8) { box.removeEventListener("input", handler); attach(); }
+      });
+    } else {
+      attach();
+    }
+    function attach() {
+      var described = box.getAttribute("aria-describedby");
+      box.setAttribute("aria-describedby", (described ? described + " " : "") + count.id);
+      box.insertAdjacentElement("afterend", count);
+      count.insertAdjacentElement("afterend", live);
+      box.addEventListener("input", show);
+      show();
+    }
+  });
+
+  // Height in cm, or in feet and inches: only the boxes of the unit chosen are shown (without
+  // this script all are shown, each with its label, and the unit chosen says which counts).
+  document.querySelectorAll("[data-grouped]").forEach(function (group) {
+    var unit = group.querySelector('[data-part="unit"] select');
+    var feet = group.querySelector('[data-part="feet"]');
+    if (!unit || !feet) return;
+    var boxes = { number: group.querySelector('[data-part="number"]'), feet: feet, inches: group.querySelector('[data-part="inches"]') };
+    var sync = function () {
+      var imperial = unit.value === "ft_in";
+      boxes.number.hidden = imperial;
+      boxes.feet.hidden = !imperial;
+      boxes.inches.hidden = !imperial;
+    };
+    unit.addEventListener("change", sync);
+    sync();
+  });
 })();

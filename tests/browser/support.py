@@ -223,11 +223,35 @@ def _given(step_id: str, answers: dict[str, Any], only=None):
             yield question, field_name(step, question), answers[question.id]
 
 
+def _grouped(page: Page, name: str) -> bool:
+    """Several boxes for one answer (day/month/year, a number and its unit)."""
+    return page.locator(f'[name="{name}_0"]').count() > 0
+
+
+def _boxes(step_id: str, question: Question, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each box's name and what a person types or chooses in it for this stored answer."""
+    from tests.pageform import grouped_post
+
+    data = grouped_post(question, answers, step_id)
+    return [(key, data[key]) for key in data]
+
+
 def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> None:
     """Answer the step's questions on the page from `answers`, in the page's order (so a
     question shown by an earlier answer is there when its turn comes)."""
     for question, name, value in _given(step_id, answers, only):
-        if question.type == QType.MEDS:
+        if question.unit_of:
+            continue  # chosen beside its number, with it
+        if _grouped(page, name):
+            for key, part in _boxes(step_id, question, answers):
+                if not part:
+                    continue  # a box of the unit not chosen (hidden)
+                control = _control(page, key)
+                if control.evaluate("(el) => el.tagName") == "SELECT":
+                    control.select_option(part)
+                else:
+                    control.fill(part)
+        elif question.type == QType.MEDS:
             for index, row in enumerate(value):
                 if not _control(page, f"{name}__{index}__name").is_visible():
                     page.get_by_role("button", name="Add another medicine").click()
@@ -249,7 +273,12 @@ def fill_step(page: Page, step_id: str, answers: dict[str, Any], only=None) -> N
 def assert_step_shows(page: Page, step_id: str, answers: dict[str, Any], only=None) -> None:
     """Every answer in `answers` for this step is on the page, as it was typed or chosen."""
     for question, name, value in _given(step_id, answers, only):
-        if question.type == QType.MEDS:
+        if question.unit_of:
+            continue
+        if _grouped(page, name):
+            for key, part in _boxes(step_id, question, answers):
+                expect(_control(page, key)).to_have_value(part)
+        elif question.type == QType.MEDS:
             for index, row in enumerate(value):
                 for part in ("name", "dose", "frequency"):
                     expect(_control(page, f"{name}__{index}__{part}")).to_have_value(row[part])

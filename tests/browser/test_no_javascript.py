@@ -31,7 +31,7 @@ def test_without_javascript_a_partner_completes_and_submits_the_questionnaire(ne
             expect(notes.first).to_be_visible()
             # A follow-up under a checklist's box names the box.
             expect(notes.first).to_have_text("Only if you ticked “A heart attack”.")
-            expect(page.locator('[name="physical-heart_attack_when"]')).to_be_visible()
+            expect(page.locator('[name="physical-heart_attack_when_0"]')).to_be_visible()
             support.shoot(page, "intake-no-javascript-04-physical")
         if step_id == "practical":
             panel = page.locator("[data-crisis-panel]")

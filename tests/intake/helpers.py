@@ -231,6 +231,25 @@ class StepPage:
             data.update(extra)
         return self.client.post(step_url(self.client, self.step_id), data, **kwargs)
 
+    def type_in(self, answers: dict[str, Any], question_id: str, *boxes: str, **kwargs):
+        """Post the step with these strings typed in the question's boxes, as a person
+        types them: one box, or each of several (day, month, year; a number and its unit,
+        then feet and inches)."""
+        rest = {
+            k: v for k, v in answers.items() if k != question_id and k != _unit_key(question_id)
+        }
+        name = f"{self.step_id}-{question_id}"
+        if len(boxes) == 1 and name in self.form.names():
+            extra = {name: boxes[0]}
+        else:
+            extra = {f"{name}_{index}": box for index, box in enumerate(boxes)}
+            assert set(extra) <= self.form.names(), (sorted(extra), question_id)
+        return self.post(rest, extra=extra, **kwargs)
+
+
+def _unit_key(question_id: str) -> str:
+    return f"{question_id.rsplit('_', 1)[0]}_unit"
+
 
 def stored_answers(partner: Partner) -> dict[str, Any]:
     return AnswerSet.objects.get(partner=partner).answers

@@ -195,10 +195,21 @@ REFUSED_LIKE_THE_PAGES = [
         _bad("a", medications=[{"name": "x" * 121, "dose": "", "frequency": ""}]),
         "a",
         "medications",
-        "120 characters",
+        "Medicine 1: This answer is 121 characters; the limit is 120.",
     ),
     ("not-a-number", _bad("a", weight_kg=float("nan")), "a", "weight_kg", "must be a number"),
     ("nul-character", _bad("b", goals_self="Feel\x00 better"), "b", "goals_self", "NUL"),
+    (
+        "weight-out-of-range",
+        _bad("a", weight_kg=300.5),
+        "a",
+        "weight_kg",
+        "Please enter a number from 30 to 300 kg.",
+    ),
+    ("weight-three-places", _bad("a", weight_kg=72.555), "a", "weight_kg", "two decimal places"),
+    ("year-1899", _bad("a", date_of_birth="1899-12-31"), "a", "date_of_birth", "1900 or later"),
+    ("too-long-name", _bad("a", preferred_name="x" * 201), "a", "preferred_name", "is 201"),
+    ("unknown-unit", _bad("a", weight_unit="stone"), "a", "weight_unit", "must be one of kg, lb"),
 ]
 
 
@@ -230,7 +241,10 @@ def test_a_draft_exported_with_half_a_blood_pressure_reading_imports_again(tmp_p
 
 
 def test_a_huge_number_is_refused_with_a_message(tmp_path):
-    with pytest.raises(CommandError, match="partner a, question weight_kg: must be at most"):
+    with pytest.raises(
+        CommandError,
+        match="partner a, question weight_kg: Please enter a number from 30 to 300 kg.",
+    ):
         _import(tmp_path, _bad("a", weight_kg=10**400))
     assert not Couple.objects.exists()
 
@@ -305,19 +319,23 @@ UNREADABLE_DOCUMENTS = [
     (
         "lone-surrogate",
         _demo_with("a", "goals_self", '"Feel \\ud800 better"'),
-        "partner a, question goals_self: contains half of a character",
+        "partner a, question goals_self: Please remove the special character in this answer: "
+        "it cannot be printed (it may have come with a copy and paste). It contains half of a "
+        "character",
     ),
     (
         "lone-surrogate-in-a-medicine",
         _demo_with(
             "b", "medications", '[{"name": "Ramipril\\udfff", "dose": "", "frequency": ""}]'
         ),
-        "partner b, question medications: name: contains half of a character",
+        "partner b, question medications: Medicine 1: Please remove the special character",
     ),
     (
         "control-character",
         _demo_with("b", "goals_self", '"Feel \\u001b[31m better"'),
-        "partner b, question goals_self: contains a control character (0x1b)",
+        "partner b, question goals_self: Please remove the special character in this answer: "
+        "it cannot be printed (it may have come with a copy and paste). It contains a control "
+        "character (0x1b)",
     ),
     (
         "too-many-medicines",

@@ -3,6 +3,8 @@ log records the client's address behind the HTTPS proxy as the rest of the app c
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from screening.models import AuditEntry, Disposition, SignOff
@@ -23,7 +25,7 @@ def test_an_over_long_disposition_note_is_refused_with_a_count_and_kept_in_the_p
     )
     assert response.status_code == 400
     card = p.flag_articles(response)[("SI-2", "partner A")]
-    assert "Keep this to 2000 characters: it has 2500." in card
+    assert "This answer is 2500 characters; the limit is 2000. Please shorten it." in card
     assert note in response.content.decode()  # what was typed is still there
     # the outcome chosen stays chosen
     assert f'value="follow_up" id="o-{key[:12]}-follow_up" required checked>' in (
@@ -48,7 +50,9 @@ def test_an_over_long_sign_off_note_is_refused_and_nothing_is_signed_off(people)
     note = "z" * 4001
     response = people.clinician.post(case_url(people.couple) + "sign-off/", {"note": note})
     assert response.status_code == 400
-    assert "Keep this to 4000 characters: it has 4001." in visible_text(response)
+    assert "This answer is 4001 characters; the limit is 4000. Please shorten it." in visible_text(
+        response
+    )
     assert note in response.content.decode()
     assert not SignOff.objects.exists()
 
@@ -59,12 +63,16 @@ def test_over_long_reopen_reasons_are_refused_and_nothing_is_reopened(people):
     people.clinician.post(case_url(couple) + "sign-off/", {"note": "Ready."})
     response = people.clinician.post(case_url(couple) + "reopen/", {"reason": "r" * 2001})
     assert response.status_code == 400
-    assert "Keep this to 2000 characters: it has 2001." in visible_text(response)
+    assert "This answer is 2001 characters; the limit is 2000. Please shorten it." in visible_text(
+        response
+    )
     assert SignOff.objects.get().reopened_at is None
 
     response = people.clinician.post(case_url(couple) + "partners/a/reopen/", {"reason": "q" * 501})
     assert response.status_code == 400
-    assert "Keep this to 500 characters: it has 501." in visible_text(response)
+    assert "This answer is 501 characters; the limit is 500. Please shorten it." in visible_text(
+        response
+    )
     assert couple.partner("a").is_submitted
 
 
@@ -75,3 +83,24 @@ def test_the_audit_log_records_the_forwarded_client_address_behind_the_proxy(peo
     )
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.CASE_VIEWED).latest("id")
     assert entry.ip_address == "203.0.113.7"
+
+
+def test_no_clinic_free_text_box_cuts_what_is_typed(people):
+    """Every free-text box of the case page counts characters (the page's script reads
+    `data-limit`) and none has `maxlength`, which silently cuts pasted text in a browser:
+    the server refuses text over the limit with a count (the tests above)."""
+    couple = people.couple
+    dispose_all(couple, people.clinician.user)
+    pages = [people.clinician.get(case_url(couple)).content.decode()]
+    people.clinician.post(case_url(couple) + "sign-off/", {"note": "Ready."})
+    pages.append(people.clinician.get(case_url(couple)).content.decode())
+    boxes = [
+        box
+        for html in pages
+        for box in re.findall(r"<(?:textarea|input)\b[^>]*>", html)
+        if re.search(r'name="(note|reason)"', box)
+    ]
+    assert {re.search(r'name="(\w+)"', box).group(1) for box in boxes} == {"note", "reason"}
+    for box in boxes:
+        assert "maxlength" not in box, box
+        assert re.search(r'data-limit="\d+"', box), box

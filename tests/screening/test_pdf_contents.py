@@ -18,7 +18,7 @@ from pypdf.generic import BooleanObject
 
 from intake import services
 from intake.questionnaire import QUESTIONNAIRES
-from intake.questionnaire.display import display_value
+from intake.questionnaire.display import date_words, display_value
 from screening import review
 from screening.pdf import render_html, render_pdf
 from screening.summary import INSTRUMENTS
@@ -118,12 +118,13 @@ def test_page_one_answers_the_prescribers_first_questions_for_both_partners(case
     assert f"Prescriber summary · case {case.reference}" in cover
     assert "At a glance Partner A: Sam Partner B: Alex" in cover
     assert f"Submitted {minute(a.submitted_at)} {minute(b.submitted_at)}" in cover
-    assert "Age on 2027-01-15 68 (born 1958-03-10) 41 (born 1985-09-30)" in cover
+    assert "Age on 2027-01-15 68 (born 10 March 1958) 41 (born 30 September 1985)" in cover
     body = [f"{ans[p]['height_cm']} cm, {ans[p]['weight_kg']} kg" for p in "ab"]
     assert f"Height, weight {body[0]} {body[1]}" in cover
     reading = f"{ans['a']['bp_systolic']}/{ans['a']['bp_diastolic']} mmHg, taken "
     usual = display_value(q("blood_pressure"), ans["a"]["blood_pressure"])
-    assert f"{reading}{ans['a']['bp_reading_date']} (usually: {usual})" in cover
+    taken = date_words(ans["a"]["bp_reading_date"])
+    assert f"{reading}{taken} (usually: {usual})" in cover
     assert ans["b"].get("bp_systolic") is None
     assert "no reading given (usually: Normal)" in cover
     medicines = [display_value(q("medications"), ans[p]["medications"]) for p in "ab"]

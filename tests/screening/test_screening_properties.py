@@ -178,6 +178,9 @@ STEPS: list[tuple[str, dict[str, st.SearchStrategy[Any]], set[str]]] = [
 # Conditional questions: (id, asked when, value strategy), in the order they are decided.
 Condition = Callable[[dict[str, Any]], bool]
 CONDITIONAL: list[tuple[str, str, Condition, st.SearchStrategy[Any]]] = [
+    # the unit a weight or height was typed in, when not the stored one
+    ("height_unit", "about", lambda a: "height_cm" in a, choice("cm", "ft_in")),
+    ("weight_unit", "about", lambda a: "weight_kg" in a, choice("kg", "lb")),
     ("heart_attack_when", "physical", lambda a: a.get("heart_attack") is True, MONTH),
     ("stroke_tia_when", "physical", lambda a: a.get("stroke_tia") is True, MONTH),
     ("angina_stent_bypass_when", "physical",
