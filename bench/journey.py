@@ -13,7 +13,9 @@ and continue", and at the end ticks the box on the review page and submits.
 On every page, once filled in (so the follow-up questions an answer opens are counted), it
 takes the page's whole height (`document.documentElement.scrollHeight`) and divides it by the
 screen's 844 px: how many screens of scrolling that page is. It prints each page's figure and
-their sum, the number recorded in bench/README.md. Target: at most 30 screens.
+their sum, the number recorded in bench/README.md. Target: at most 30 screens for the
+questionnaire's pages; the door's pages before the first question (start page, consent notice,
+resume code) are printed apart, and with them.
 
 With --screenshots DIR it also saves a full-page screenshot of each page there.
 gunicorn is stopped at the end, whatever happens.
@@ -37,6 +39,7 @@ FOLDER = Path(tempfile.mkdtemp(prefix="tandem-journey-"))
 DATABASE_URL = f"sqlite:///{FOLDER}/journey.sqlite3"
 SECRET_KEY = "journey-bench-only-secret-key-journey-bench-only"
 PHONE = {"width": 390, "height": 844}
+DOOR = ("start", "consent", "code")
 CHROMIUM = "/usr/bin/chromium"
 TARGET = 30
 
@@ -124,6 +127,11 @@ def journey(link: str, shots: Path | None) -> list[tuple[str, float]]:
             page = context.new_page()
             support.watch_console(page)
             page.goto(link)
+            # The door first (start page, consent notice, choosing a resume code): counted on
+            # their own, as they are read once, not answered.
+            while (door := page.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]) in DOOR:
+                count(f"door: {door}")
+                support.pass_door_page(page)
             for step in CURRENT.steps:
                 support.expect_step(page, step.id)
                 support.fill_step(page, step.id, TYPICAL)
@@ -169,9 +177,12 @@ def main() -> None:
     print(f"Journey on a phone ({PHONE['width']} x {PHONE['height']}), a typical partner:")
     for name, value in counted:
         print(f"  {name:<16} {value:5.2f} screens")
-    total = sum(value for _, value in counted)
+    door = sum(value for name, value in counted if name.startswith("door: "))
+    total = sum(value for name, value in counted if not name.startswith("door: "))
     verdict = "met" if total <= TARGET else "missed"
+    print(f"the door (start, consent, resume code): {door:.2f} phone screens, read once")
     print(f"total: {total:.2f} phone screens (target at most {TARGET}: {verdict})")
+    print(f"with the door: {door + total:.2f} phone screens")
     print("the submitted answers are the ones filled in")
 
 

@@ -158,29 +158,34 @@ def open_link(page: Page, link: str, *, door: bool = True) -> None:
 
 def pass_door(page: Page, code: str = RESUME_CODE) -> None:
     for _ in range(4):
-        path = page.url.split("?")[0]
-        if path.endswith("/start/"):
-            with page.expect_navigation():
-                page.get_by_role("link", name="Continue").click()
-        elif path.endswith("/consent/"):
-            page.get_by_label(
-                "Yes, the clinician may refer to my answers that are not private"
-            ).check()
-            page.get_by_label("I have read this notice and I agree to it.").check()
-            page.get_by_label("Your name").fill("Sam")
-            with page.expect_navigation():
-                page.get_by_role("button", name="I agree").click()
-        elif path.endswith("/code/"):
-            page.get_by_label("Choose a resume code").fill(code)
-            page.get_by_label("Type it again").fill(code)
-            with page.expect_navigation():
-                page.get_by_role("button", name="Save the code and start").click()
-        elif path.endswith("/unlock/"):
-            page.get_by_label("Your resume code").fill(code)
-            with page.expect_navigation():
-                page.get_by_role("button", name="Continue").click()
-        else:
+        if not pass_door_page(page, code):
             return
+
+
+def pass_door_page(page: Page, code: str = RESUME_CODE) -> bool:
+    """Pass the door page the browser shows (as the partner would); False on any other page."""
+    path = page.url.split("?")[0]
+    if path.endswith("/start/"):
+        with page.expect_navigation():
+            page.get_by_role("link", name="Continue").click()
+    elif path.endswith("/consent/"):
+        page.get_by_label("Yes, the clinician may refer to my answers that are not private").check()
+        page.get_by_label("I have read this notice and I agree to it.").check()
+        page.get_by_label("Your name").fill("Sam")
+        with page.expect_navigation():
+            page.get_by_role("button", name="I agree").click()
+    elif path.endswith("/code/"):
+        page.get_by_label("Choose a resume code").fill(code)
+        page.get_by_label("Type it again").fill(code)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save the code and start").click()
+    elif path.endswith("/unlock/"):
+        page.get_by_label("Your resume code").fill(code)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+    else:
+        return False
+    return True
 
 
 def field_name(step: Step, question: Question) -> str:
