@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Disposition
+from .models import Disposition, SignOff
 from .review import CaseStatus
 
 
@@ -92,7 +92,19 @@ class DispositionForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
+    """One form, two buttons (`outcome`): ready, or not ready with a reason. The service
+    says what is missing for the outcome chosen."""
+
+    # Empty: ready (the one outcome there was before the choice).
+    outcome = forms.ChoiceField(
+        choices=SignOff.Outcome.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose whether the case is ready for the prescriber.",
+        },
+    )
     note = _text("Summary note for the prescriber", 4000)
+    reason = _text("If not ready: what further assessment is needed", 2000)
 
 
 class ReopenCaseForm(forms.Form):

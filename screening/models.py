@@ -37,7 +37,7 @@ class AuditEntry(models.Model):
         ANSWERS_EXPORTED = "answers_exported", "Answers exported"
         ANSWERS_IMPORTED = "answers_imported", "Answers imported"
         DISPOSITION_RECORDED = "disposition_recorded", "Disposition recorded"
-        SIGNED_OFF = "signed_off", "Signed off for the prescriber"
+        SIGNED_OFF = "signed_off", "Signed off"
         CASE_REOPENED = "case_reopened", "Case reopened"
         PDF_GENERATED = "pdf_generated", "Summary PDF generated"
         PDF_DOWNLOADED = "pdf_downloaded", "Summary PDF downloaded"
@@ -291,13 +291,23 @@ class SignOffQuerySet(models.QuerySet):
 
 
 class SignOff(models.Model):
-    """ "Ready for the prescriber": who, when, a summary note. Reopening is recorded on it."""
+    """A clinician's sign-off: "ready for the prescriber", or "not ready: further assessment
+    needed" with a reason; who, when, a summary note. Reopening is recorded on it, and so is
+    a later sign-off that replaces a "not ready" one (docs/design.md, Sign-off)."""
+
+    class Outcome(models.TextChoices):
+        READY = "ready", "Ready for the prescriber"
+        NOT_READY = "not_ready", "Not ready: further assessment needed"
 
     couple = models.ForeignKey("intake.Couple", on_delete=models.PROTECT, related_name="sign_offs")
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(max_length=4000)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.READY)
+    reason = models.TextField(
+        max_length=2000, blank=True, help_text="why the case is not ready (not ready only)"
+    )
+    note = models.TextField(max_length=4000, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -321,7 +331,11 @@ class SignOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.couple} signed off {self.at:%Y-%m-%d}"
+        return f"{self.couple} signed off {self.at:%Y-%m-%d} ({self.outcome})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.outcome == self.Outcome.READY
 
 
 def summary_upload_to(instance, filename):

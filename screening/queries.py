@@ -58,9 +58,13 @@ def review_queue(queryset=None):
         n_started=_count(partners.exclude(status=Partner.Status.INVITED), "couple"),
         reviewed=Exists(Disposition.objects.filter(couple=OuterRef("pk"))),
         signed=Exists(SignOff.objects.in_force().filter(couple=OuterRef("pk"))),
+        signed_ready=Exists(
+            SignOff.objects.in_force().filter(couple=OuterRef("pk"), outcome=SignOff.Outcome.READY)
+        ),
     ).annotate(
         status=Case(
-            When(signed=True, then=Value(CaseStatus.READY)),
+            When(signed_ready=True, then=Value(CaseStatus.READY)),
+            When(signed=True, then=Value(CaseStatus.NOT_READY)),
             When(Q(n_submitted=2, reviewed=True), then=Value(CaseStatus.IN_REVIEW)),
             When(n_submitted=2, then=Value(CaseStatus.SUBMITTED)),
             When(n_started__gt=0, then=Value(CaseStatus.IN_PROGRESS)),

@@ -20,7 +20,7 @@ from .forms import (
     ReopenCaseForm,
     SignOffForm,
 )
-from .models import AuditEntry, Disposition, record
+from .models import AuditEntry, Disposition, SignOff, record
 from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
@@ -179,15 +179,43 @@ def record_disposition(request, reference):
 def sign_off(request, reference):
     couple = get_couple_for_clinician(request, reference)
     form = SignOffForm(request.POST)
+    if "outcome" in form.errors:
+        messages.error(request, form.errors["outcome"][0])
+        return redirect("screening:case", reference=reference)
     if not form.is_valid():
-        return _case_page(request, couple, _rejected(form, "note", "signoff-note"))
+        field = "reason" if "reason" in form.errors else "note"
+        return _case_page(request, couple, _rejected_sign_off(form, field))
+    data = form.cleaned_data
+    outcome = data["outcome"] or SignOff.Outcome.READY
+    if outcome == SignOff.Outcome.NOT_READY and not data["reason"].strip():
+        form.add_error("reason", "Say what further assessment is needed before the case is ready.")
+        return _case_page(request, couple, _rejected_sign_off(form, "reason"))
     try:
-        review.sign_off(couple, request.user, form.cleaned_data["note"], request)
+        signed = review.sign_off(
+            couple, request.user, data["note"], request, outcome=outcome, reason=data["reason"]
+        )
     except review.ReviewError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Signed off: the case is ready for the prescriber.")
+        if signed.is_ready:
+            messages.success(request, "Signed off: the case is ready for the prescriber.")
+        else:
+            messages.success(
+                request,
+                "Signed off as not ready: further assessment needed. Sign it off again when "
+                "the assessment is done.",
+            )
     return redirect("screening:case", reference=reference)
+
+
+def _rejected_sign_off(form, field: str) -> dict:
+    """The sign-off form refused: its message next to the field, both texts kept."""
+    return {
+        **_rejected(form, field, f"signoff-{field}"),
+        "note": form.data.get("note", ""),
+        "reason": form.data.get("reason", ""),
+        "sign_off": True,
+    }
 
 
 @require_POST
