@@ -63,6 +63,16 @@ class QueueFilterForm(forms.Form):
             ("urgent_or_high", "Urgent or high flags"),
         ],
     )
+    assigned = forms.ChoiceField(
+        label="Assigned to",
+        required=False,
+        choices=[("", "Anyone or nobody"), ("mine", "Me (mine)"), ("nobody", "Nobody yet")],
+    )
+    order = forms.ChoiceField(
+        label="Then sorted by",
+        required=False,
+        choices=[("", "Oldest case first"), ("appointment", "Soonest appointment first")],
+    )
 
 
 def _text(label: str, limit: int, widget: type[forms.Widget] = forms.Textarea) -> forms.CharField:

@@ -39,6 +39,7 @@ class AuditEntry(models.Model):
         DISPOSITION_RECORDED = "disposition_recorded", "Disposition recorded"
         SIGNED_OFF = "signed_off", "Signed off"
         CASE_REOPENED = "case_reopened", "Case reopened"
+        CASE_ASSIGNED = "case_assigned", "Case assigned"
         PDF_GENERATED = "pdf_generated", "Summary PDF generated"
         PDF_DOWNLOADED = "pdf_downloaded", "Summary PDF downloaded"
         PDF_FAILED = "pdf_failed", "Summary PDF could not be made"
@@ -336,6 +337,25 @@ class SignOff(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.outcome == self.Outcome.READY
+
+
+class CaseAssignment(models.Model):
+    """The clinician a case is assigned to ("assign to me" on the queue or the case page; the
+    audit log keeps who had it before). One per case at most."""
+
+    couple = models.OneToOneField(
+        "intake.Couple", on_delete=models.CASCADE, related_name="assignment"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+
+    def __str__(self):
+        return f"{self.couple} assigned to {self.clinician}"
 
 
 def summary_upload_to(instance, filename):

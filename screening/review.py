@@ -16,6 +16,7 @@ from intake.models import Couple, Partner
 
 from .models import (
     AuditEntry,
+    CaseAssignment,
     Disposition,
     Flag,
     Screening,
@@ -270,6 +271,35 @@ def reopen_case(couple: Couple, user, reason: str, request=None) -> SignOff:
     signed.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
     record(user, AuditEntry.Action.CASE_REOPENED, couple, request=request, reason=reason)
     return signed
+
+
+def clinician_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def assign_to_me(couple: Couple, user, request=None) -> CaseAssignment:
+    """Assign the case to this clinician, taking it from whoever had it (audited, with the
+    clinician before). Assigning a case already theirs changes nothing."""
+    couple = _lock(couple)
+    current = CaseAssignment.objects.select_related("clinician").filter(couple=couple).first()
+    if current is not None and current.clinician_id == user.pk:
+        return current
+    previous = clinician_name(current.clinician) if current is not None else ""
+    if current is None:
+        current = CaseAssignment(couple=couple)
+    current.clinician = user
+    current.assigned_at = timezone.now()
+    current.save()
+    record(
+        user,
+        AuditEntry.Action.CASE_ASSIGNED,
+        couple,
+        request=request,
+        to=clinician_name(user),
+        **({"before": previous} if previous else {}),
+    )
+    return current
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from intake.models import Couple
@@ -36,9 +38,9 @@ QUEUE_PAGE_SIZE = 50
 @clinician_required
 def queue(request):
     form = QueueFilterForm(request.GET or None)
-    couples = queries.review_queue(Couple.objects.with_partners())
-    if form.is_valid():
-        data = form.cleaned_data
+    data = form.cleaned_data if form.is_valid() else {}
+    couples = queries.review_queue(Couple.objects.with_partners(), order=data.get("order", ""))
+    if data:
         couples = queries.search(couples, data.get("q") or "")
         if data.get("status"):
             couples = couples.filter(status=data["status"])
@@ -51,7 +53,14 @@ def queue(request):
                 | Q(urgent_open=True)
                 | Q(alert_not_delivered=True)
             )
+        if data.get("assigned") == "mine":
+            couples = couples.filter(assignment__clinician=request.user)
+        elif data.get("assigned") == "nobody":
+            couples = couples.filter(assignment__isnull=True)
     page = Paginator(couples, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for couple in page.object_list:
+        couple.days_left = _days_left(couple.appointment_date, today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -61,9 +70,36 @@ def queue(request):
             "page": page,
             "form": form,
             "query": query.urlencode(),
+            "here": request.get_full_path(),
             "status_labels": CaseStatus.LABELS,
         },
     )
+
+
+def _days_left(appointment, today) -> str:
+    if appointment is None:
+        return ""
+    days = (appointment - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+@require_POST
+@clinician_required
+def assign(request, reference):
+    """ "Assign to me", from the queue (back to the same page of it) or the case page."""
+    couple = get_couple_for_clinician(request, reference)
+    review.assign_to_me(couple, request.user, request)
+    messages.success(request, "The case is assigned to you.")
+    back = request.POST.get("back", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("screening:case", reference=reference)
 
 
 @clinician_required
