@@ -71,7 +71,7 @@ class QueueFilterForm(forms.Form):
     order = forms.ChoiceField(
         label="Then sorted by",
         required=False,
-        choices=[("", "Oldest case first"), ("appointment", "Soonest appointment first")],
+        choices=[("", "Oldest case"), ("appointment", "Appointment date")],
     )
 
 
