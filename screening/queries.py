@@ -57,6 +57,10 @@ def review_queue(queryset=None, *, order: str = ""):
         n_high=_count(flags.filter(severity=Severity.HIGH), "screening__couple"),
         n_review=_count(flags.filter(severity=Severity.REVIEW), "screening__couple"),
         n_info=_count(flags.filter(severity=Severity.INFO), "screening__couple"),
+        # the same as n_urgent > 0 and n_high > 0, for filters: PostgreSQL runs an EXISTS
+        # once for all cases (a hashed subplan), a count once per case
+        any_urgent=Exists(flags.filter(severity=Severity.URGENT)),
+        any_high=Exists(flags.filter(severity=Severity.HIGH)),
         alert_not_delivered=Exists(
             UrgentAlert.objects.filter(
                 partner__couple=OuterRef("pk"), notified_at__isnull=True, escalated_at__isnull=False

@@ -48,8 +48,8 @@ def queue(request):
             couples = couples.filter(Q(urgent_open=True) | Q(alert_not_delivered=True))
         elif data.get("attention") == "urgent_or_high":
             couples = couples.filter(
-                Q(n_urgent__gt=0)
-                | Q(n_high__gt=0)
+                Q(any_urgent=True)
+                | Q(any_high=True)
                 | Q(urgent_open=True)
                 | Q(alert_not_delivered=True)
             )
