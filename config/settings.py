@@ -160,6 +160,11 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the queue's correlated subqueries look costly to the planner, which then spent
+    # 1.8-4.4 s compiling a query that runs in 0.15 s over 10,000 cases (bench/README.md,
+    # Clinic pages). Short queries like a web app's gain nothing from it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the worker share the file.
     DATABASES["default"]["OPTIONS"] = {

@@ -2,7 +2,7 @@ from django import forms
 
 from intake.questionnaire.document import too_long
 
-from .models import Disposition
+from .models import Disposition, SignOff
 from .review import CaseStatus
 
 
@@ -64,6 +64,16 @@ class QueueFilterForm(forms.Form):
             ("urgent", "Open urgent items"),
             ("urgent_or_high", "Urgent or high flags"),
         ],
+    )
+    assigned = forms.ChoiceField(
+        label="Assigned to",
+        required=False,
+        choices=[("", "Anyone or nobody"), ("mine", "Me (mine)"), ("nobody", "Nobody yet")],
+    )
+    order = forms.ChoiceField(
+        label="Then sorted by",
+        required=False,
+        choices=[("", "Oldest case"), ("appointment", "Appointment date")],
     )
 
 
@@ -137,7 +147,19 @@ class LinkActionForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
+    """One form, two buttons (`outcome`): ready, or not ready with a reason. The service
+    says what is missing for the outcome chosen."""
+
+    # Empty: ready (the one outcome there was before the choice).
+    outcome = forms.ChoiceField(
+        choices=SignOff.Outcome.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose whether the case is ready for the prescriber.",
+        },
+    )
     note = _text("Summary note for the prescriber", 4000)
+    reason = _text("If not ready: what further assessment is needed", 2000)
 
 
 class ReopenCaseForm(forms.Form):

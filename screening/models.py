@@ -38,8 +38,9 @@ class AuditEntry(models.Model):
         ANSWERS_IMPORTED = "answers_imported", "Answers imported"
         DISPOSITION_RECORDED = "disposition_recorded", "Disposition recorded"
         DISPOSITION_CHANGED = "disposition_changed", "Disposition changed"
-        SIGNED_OFF = "signed_off", "Signed off for the prescriber"
+        SIGNED_OFF = "signed_off", "Signed off"
         CASE_REOPENED = "case_reopened", "Case reopened"
+        CASE_ASSIGNED = "case_assigned", "Case assigned"
         PDF_GENERATED = "pdf_generated", "Summary PDF generated"
         PDF_DOWNLOADED = "pdf_downloaded", "Summary PDF downloaded"
         PDF_FAILED = "pdf_failed", "Summary PDF could not be made"
@@ -302,13 +303,23 @@ class SignOffQuerySet(models.QuerySet):
 
 
 class SignOff(models.Model):
-    """ "Ready for the prescriber": who, when, a summary note. Reopening is recorded on it."""
+    """A clinician's sign-off: "ready for the prescriber", or "not ready: further assessment
+    needed" with a reason; who, when, a summary note. Reopening is recorded on it, and so is
+    a later sign-off that replaces a "not ready" one (docs/design.md, Sign-off)."""
+
+    class Outcome(models.TextChoices):
+        READY = "ready", "Ready for the prescriber"
+        NOT_READY = "not_ready", "Not ready: further assessment needed"
 
     couple = models.ForeignKey("intake.Couple", on_delete=models.PROTECT, related_name="sign_offs")
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(max_length=4000)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.READY)
+    reason = models.TextField(
+        max_length=2000, blank=True, help_text="why the case is not ready (not ready only)"
+    )
+    note = models.TextField(max_length=4000, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -332,7 +343,30 @@ class SignOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.couple} signed off {self.at:%Y-%m-%d}"
+        return f"{self.couple} signed off {self.at:%Y-%m-%d} ({self.outcome})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.outcome == self.Outcome.READY
+
+
+class CaseAssignment(models.Model):
+    """The clinician a case is assigned to ("assign to me" on the queue or the case page; the
+    audit log keeps who had it before). One per case at most."""
+
+    couple = models.OneToOneField(
+        "intake.Couple", on_delete=models.CASCADE, related_name="assignment"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+
+    def __str__(self):
+        return f"{self.couple} assigned to {self.clinician}"
 
 
 def summary_upload_to(instance, filename):

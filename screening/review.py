@@ -16,6 +16,7 @@ from intake.models import Couple, Partner
 
 from .models import (
     AuditEntry,
+    CaseAssignment,
     Disposition,
     Flag,
     Screening,
@@ -43,6 +44,7 @@ class CaseStatus:
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
+    NOT_READY = "not_ready"
     READY = "ready"
 
     LABELS = {
@@ -50,6 +52,7 @@ class CaseStatus:
         IN_PROGRESS: "Filling in",
         SUBMITTED: "Awaiting review",
         IN_REVIEW: "In review",
+        NOT_READY: "Not ready: further assessment needed",
         READY: "Ready for the prescriber",
     }
 
@@ -122,8 +125,9 @@ def missing_dispositions(couple: Couple) -> list[ReviewItem]:
 
 def case_status(couple: Couple) -> str:
     """The case's place in the workflow (the queue computes the same in SQL)."""
-    if sign_off_in_force(couple) is not None:
-        return CaseStatus.READY
+    signed = sign_off_in_force(couple)
+    if signed is not None:
+        return CaseStatus.READY if signed.is_ready else CaseStatus.NOT_READY
     partners = list(couple.partners.all())
     if all(p.status == Partner.Status.SUBMITTED for p in partners):
         if couple.dispositions.exists():
@@ -229,9 +233,23 @@ def record_disposition(
 
 
 @transaction.atomic
-def sign_off(couple: Couple, user, note: str, request=None) -> SignOff:
+def sign_off(
+    couple: Couple,
+    user,
+    note: str,
+    request=None,
+    *,
+    outcome: str = SignOff.Outcome.READY,
+    reason: str = "",
+) -> SignOff:
+    """Sign the case off as ready for the prescriber, or as not ready (further assessment
+    needed, with a reason). A case signed off as not ready can be signed off again later,
+    either way: the new sign-off replaces the not-ready one, which is kept, closed."""
     couple = _lock(couple)
-    if sign_off_in_force(couple) is not None:
+    if outcome not in SignOff.Outcome.values:
+        raise ReviewError("Choose whether the case is ready for the prescriber.")
+    previous = sign_off_in_force(couple)
+    if previous is not None and previous.is_ready:
         raise ReviewError("This case is already signed off.")
     partners = list(couple.partners.all())
     waiting = [p for p in partners if p.status != Partner.Status.SUBMITTED]
@@ -248,10 +266,39 @@ def sign_off(couple: Couple, user, note: str, request=None) -> SignOff:
             + ", ".join(f"{i.rule} ({i.partner})" for i in missing)
         )
     note = (note or "").strip()
-    if not note:
+    reason = (reason or "").strip() if outcome == SignOff.Outcome.NOT_READY else ""
+    if outcome == SignOff.Outcome.NOT_READY and not reason:
+        raise ReviewError("Say what further assessment is needed before the case is ready.")
+    if outcome == SignOff.Outcome.READY and not note:
         raise ReviewError("Write a short summary note for the prescriber.")
-    signed = SignOff.objects.create(couple=couple, screening=screening, by=user, note=note)
-    record(user, AuditEntry.Action.SIGNED_OFF, couple, request=request)
+    if (
+        previous is not None
+        and previous.outcome == outcome
+        and previous.reason == reason
+        and previous.note == note
+        and previous.by_id == user.pk
+    ):
+        return previous  # a double submit: nothing new to record
+    if previous is not None:
+        previous.reopened_by = user
+        previous.reopened_at = timezone.now()
+        previous.reopen_reason = "Signed off again"
+        previous.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+    signed = SignOff.objects.create(
+        couple=couple,
+        screening=screening,
+        by=user,
+        note=note,
+        outcome=outcome,
+        reason=reason,
+    )
+    record(
+        user,
+        AuditEntry.Action.SIGNED_OFF,
+        couple,
+        request=request,
+        outcome=signed.get_outcome_display(),
+    )
     from . import signals
 
     transaction.on_commit(
@@ -275,6 +322,35 @@ def reopen_case(couple: Couple, user, reason: str, request=None) -> SignOff:
     signed.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
     record(user, AuditEntry.Action.CASE_REOPENED, couple, request=request, reason=reason)
     return signed
+
+
+def clinician_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def assign_to_me(couple: Couple, user, request=None) -> CaseAssignment:
+    """Assign the case to this clinician, taking it from whoever had it (audited, with the
+    clinician before). Assigning a case already theirs changes nothing."""
+    couple = _lock(couple)
+    current = CaseAssignment.objects.select_related("clinician").filter(couple=couple).first()
+    if current is not None and current.clinician_id == user.pk:
+        return current
+    previous = clinician_name(current.clinician) if current is not None else ""
+    if current is None:
+        current = CaseAssignment(couple=couple)
+    current.clinician = user
+    current.assigned_at = timezone.now()
+    current.save()
+    record(
+        user,
+        AuditEntry.Action.CASE_ASSIGNED,
+        couple,
+        request=request,
+        to=clinician_name(user),
+        **({"before": previous} if previous else {}),
+    )
+    return current
 
 
 @transaction.atomic

@@ -2,5 +2,5 @@
 
 from django.dispatch import Signal
 
-# A case was signed off as ready for the prescriber. Args: sign_off, request.
+# A case was signed off, ready for the prescriber or not ready. Args: sign_off, request.
 case_signed_off = Signal()

@@ -44,6 +44,49 @@ MISSING = "missing"
 
 
 @dataclass
+class SafeContact:
+    """How the clinic may reach a partner after an urgent answer: the channels they ticked
+    as safe, each with the number or address they gave, and their emergency contact. Shown
+    beside every urgent flag (case page and PDF); "none" is said plainly."""
+
+    label: str  # "a" or "b"
+    channels: list[tuple[str, str]]  # (channel, number or address)
+    none: str  # when no channel may be used, why, in words; "" otherwise
+    emergency: str
+
+    @property
+    def channels_text(self) -> str:
+        return self.none or "; ".join(f"{channel}: {detail}" for channel, detail in self.channels)
+
+
+# The number or address each safe channel uses (docs/questionnaire.md: safe_contact).
+_CHANNEL_DETAIL = {"email": "email", "phone_call": "phone", "text_message": "phone"}
+
+
+def _safe_contact(questionnaire: Questionnaire, partner: Partner, answers: dict) -> SafeContact:
+    chosen = answers.get("safe_contact")
+    question = questionnaire.question("safe_contact")
+    labels = {choice.code: choice.label for choice in question.choices}
+    emergency = answers.get("emergency_contact")
+    emergency = printable(emergency).strip() if isinstance(emergency, str) else ""
+    channels: list[tuple[str, str]] = []
+    none = ""
+    if not chosen:
+        none = "not answered: no channel is known to be safe"
+    elif "none" in chosen:
+        none = "none: the partner will contact the clinic themselves"
+    else:
+        for code in chosen:
+            detail_id = _CHANNEL_DETAIL.get(code)
+            detail = answers.get(detail_id) if detail_id else None
+            if not detail and code == "email" and partner.email:
+                detail = f"{partner.email} (the address the clinic entered)"
+            shown = printable(detail) if isinstance(detail, str) and detail.strip() else ""
+            channels.append((labels.get(code, printable(code)), shown or "none given"))
+    return SafeContact(partner.label, channels, none, emergency or "none given")
+
+
+@dataclass
 class PartnerSummary:
     partner: Partner
     answers: dict[str, Any]
@@ -53,6 +96,7 @@ class PartnerSummary:
     # question id -> what to show for a stored value its question does not take
     unreadable: dict[str, str] = field(default_factory=dict)
     consent: Consent | None = None  # the partner's latest answer to the consent notice
+    safe_contact: SafeContact | None = None
 
 
 @dataclass
@@ -78,6 +122,8 @@ class FlagView:
     alert_only: bool = False  # an urgent answer saved before submission
     # On the case page after a post about this flag: a notice, and a refused form's values.
     state: dict[str, Any] = field(default_factory=dict)
+    # urgent flags only: how the partner (both, for a couple flag) may be reached safely
+    contacts: list[SafeContact] = field(default_factory=list)
 
 
 @dataclass
@@ -203,6 +249,7 @@ def build(couple: Couple) -> CaseSummary:
                 age=_age(answers.get("date_of_birth"), on_date),
                 unreadable=bad,
                 consent=max(partner.consents.all(), key=lambda c: (c.at, c.id), default=None),
+                safe_contact=_safe_contact(questionnaire, partner, answers),
             )
         )
     screening = current_screening(couple)
@@ -221,6 +268,14 @@ def build(couple: Couple) -> CaseSummary:
     for item in review_items(couple, screening):
         if item.key not in flag_keys:  # urgent answers saved before submission
             flags.insert(0, _alert_view(item, done, history))
+    contacts = {p.partner.label: p.safe_contact for p in partners if p.safe_contact}
+    for flag_view in flags:
+        if flag_view.severity == Severity.URGENT:
+            flag_view.contacts = [
+                contact
+                for label, contact in contacts.items()
+                if flag_view.partner in (label, "couple")
+            ]
     groups = [(code, label, [f for f in flags if f.severity == code]) for code, label in SEVERITIES]
     status = case_status(couple)
     return CaseSummary(

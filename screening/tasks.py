@@ -23,6 +23,11 @@ def generate_summary(sign_off_id: int) -> int | None:
     or None when the case was reopened before the worker got to it (nothing is stored: the
     answers may have changed since, and the next sign-off makes its own summary).
 
+    A "not ready: further assessment needed" sign-off gets its summary too, saying so with
+    the reason at the top of page 1 and in every page's header: it is the stored record of
+    what was reviewed when the case was held back, and whoever opens it is told at once it
+    is not for prescribing. Signing off again later makes a new version.
+
     A failure (a render error, a full or read-only MEDIA_ROOT) stores no file and no row: it
     is logged, recorded on the sign-off for the case page ("Make it again") and audited, and
     the task ends FAILED."""

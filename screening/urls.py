@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/new/", views.new_case, name="new_case"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/dispositions/", views.record_disposition, name="disposition"),
+    path("cases/<str:reference>/assign/", views.assign, name="assign"),
     path("cases/<str:reference>/sign-off/", views.sign_off, name="sign_off"),
     path("cases/<str:reference>/reopen/", views.reopen_case, name="reopen_case"),
     path("cases/<str:reference>/audit/", views.audit_log, name="audit"),

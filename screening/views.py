@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intake.models import Couple
@@ -23,7 +25,7 @@ from .forms import (
     ReopenCaseForm,
     SignOffForm,
 )
-from .models import AuditEntry, Disposition, record
+from .models import AuditEntry, Disposition, SignOff, record
 from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
@@ -40,9 +42,9 @@ QUEUE_PAGE_SIZE = 50
 @clinician_required
 def queue(request):
     form = QueueFilterForm(request.GET or None)
-    couples = queries.review_queue(Couple.objects.with_partners())
-    if form.is_valid():
-        data = form.cleaned_data
+    data = form.cleaned_data if form.is_valid() else {}
+    couples = queries.review_queue(Couple.objects.all(), order=data.get("order", ""))
+    if data:
         couples = queries.search(couples, data.get("q") or "")
         if data.get("status"):
             couples = couples.filter(status=data["status"])
@@ -50,12 +52,29 @@ def queue(request):
             couples = couples.filter(Q(urgent_open=True) | Q(alert_not_delivered=True))
         elif data.get("attention") == "urgent_or_high":
             couples = couples.filter(
-                Q(n_urgent__gt=0)
-                | Q(n_high__gt=0)
+                Q(any_urgent=True)
+                | Q(any_high=True)
                 | Q(urgent_open=True)
                 | Q(alert_not_delivered=True)
             )
-    page = Paginator(couples, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        if data.get("assigned") == "mine":
+            couples = couples.filter(assignment__clinician=request.user)
+        elif data.get("assigned") == "nobody":
+            couples = couples.filter(assignment__isnull=True)
+    # The page's cases in queue order first (the database works out only what filters and
+    # orders), then everything the rows show for those cases alone: the same two queries for
+    # 10 or 10,000 cases, and neither computes names, counts and status for every case.
+    page = Paginator(couples.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    ids = list(page.object_list)
+    rows = {
+        c.pk: c for c in queries.review_queue(Couple.objects.with_partners()).filter(pk__in=ids)
+    }
+    page.object_list = [rows[pk] for pk in ids]
+    today = timezone.localdate()
+    for couple in page.object_list:
+        couple.days_left = _days_left(couple.appointment_date, today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,9 +84,36 @@ def queue(request):
             "page": page,
             "form": form,
             "query": query.urlencode(),
+            "here": request.get_full_path(),
             "status_labels": CaseStatus.LABELS,
         },
     )
+
+
+def _days_left(appointment, today) -> str:
+    if appointment is None:
+        return ""
+    days = (appointment - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+@require_POST
+@clinician_required
+def assign(request, reference):
+    """ "Assign to me", from the queue (back to the same page of it) or the case page."""
+    couple = get_couple_for_clinician(request, reference)
+    review.assign_to_me(couple, request.user, request)
+    messages.success(request, "The case is assigned to you.")
+    back = request.POST.get("back", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("screening:case", reference=reference)
 
 
 @clinician_required
@@ -282,15 +328,43 @@ def _flag_answer(request, couple, state) -> JsonResponse:
 def sign_off(request, reference):
     couple = get_couple_for_clinician(request, reference)
     form = SignOffForm(request.POST)
+    if "outcome" in form.errors:
+        messages.error(request, form.errors["outcome"][0])
+        return redirect("screening:case", reference=reference)
     if not form.is_valid():
-        return _case_page(request, couple, _rejected(form, "note", "signoff-note"))
+        field = "reason" if "reason" in form.errors else "note"
+        return _case_page(request, couple, _rejected_sign_off(form, field))
+    data = form.cleaned_data
+    outcome = data["outcome"] or SignOff.Outcome.READY
+    if outcome == SignOff.Outcome.NOT_READY and not data["reason"].strip():
+        form.add_error("reason", "Say what further assessment is needed before the case is ready.")
+        return _case_page(request, couple, _rejected_sign_off(form, "reason"))
     try:
-        review.sign_off(couple, request.user, form.cleaned_data["note"], request)
+        signed = review.sign_off(
+            couple, request.user, data["note"], request, outcome=outcome, reason=data["reason"]
+        )
     except review.ReviewError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Signed off: the case is ready for the prescriber.")
+        if signed.is_ready:
+            messages.success(request, "Signed off: the case is ready for the prescriber.")
+        else:
+            messages.success(
+                request,
+                "Signed off as not ready: further assessment needed. Sign it off again when "
+                "the assessment is done.",
+            )
     return redirect("screening:case", reference=reference)
+
+
+def _rejected_sign_off(form, field: str) -> dict:
+    """The sign-off form refused: its message next to the field, both texts kept."""
+    return {
+        **_rejected(form, field, f"signoff-{field}"),
+        "note": form.data.get("note", ""),
+        "reason": form.data.get("reason", ""),
+        "sign_off": True,
+    }
 
 
 @require_POST

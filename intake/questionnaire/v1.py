@@ -287,7 +287,11 @@ ABOUT = Step(
                     label="How is it safe for us to contact you?",
                     help=(
                         "Tick all that are safe for you. We will only contact you in the "
-                        "ways you tick."
+                        "ways you tick. If something you tell us makes us worried about "
+                        "your safety, a clinician will try to reach you the same day, only "
+                        "in these ways, and will not tell your partner what you told us. If "
+                        "you tick none, we will wait for you to contact us. If you are in "
+                        "danger now, call 911."
                     ),
                     required=True,
                     choices=_choices(

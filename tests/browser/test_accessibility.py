@@ -59,3 +59,58 @@ def test_errors_on_every_step_are_announced_linked_to_their_fields_and_pass_axe(
         with page.expect_navigation():
             page.get_by_role("button", name=button).click()
     expect(page.locator("h1")).to_have_text("Thank you")
+
+
+def _clinician_signs_in(page, user) -> None:
+    from tests.browser.conftest import CLINICIAN_PASSWORD
+
+    page.goto("/clinic/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(CLINICIAN_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("6-digit code from your authenticator app").fill(support.current_code(user))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+
+
+def test_the_worklist_queue_and_a_case_signed_off_as_not_ready_pass_axe(new_page, clinician_user):
+    """The queue as a worklist (names, appointment, assignee, "Assign to me", the new
+    filters), the case page with the safe channels beside its urgent flag, and the sign-off
+    form with its two outcomes, then the not-ready state: axe-core at phone and desk sizes."""
+    from intake.demo import demo_document
+    from screening import review
+
+    couple = services.import_document(demo_document()).couple
+    services.create_case(email_a="other@example.com")
+    page = new_page()
+    _clinician_signs_in(page, clinician_user)
+    row = page.locator("table.queue-table tbody tr").first
+    expect(row).to_contain_text("Sam")
+    with page.expect_navigation():
+        row.get_by_role("button", name=f"Assign to me case {couple.reference}").click()
+    expect(row.locator("[data-assigned]")).to_contain_text("You")
+    page.get_by_label("Assigned to").select_option("mine")
+    page.get_by_label("Then sorted by").select_option("appointment")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.queue-table tbody tr")).to_have_count(1)
+    support.check_page(page, "worklist queue", "clinic-queue-worklist")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name=couple.reference).click()
+    expect(page.locator('[data-safe-contact="a"]')).to_contain_text("sam@example.com")
+    for item in review.missing_dispositions(couple):
+        review.record_disposition(couple, item.key, "follow_up", "Phoned.", clinician_user)
+    page.reload()
+    support.check_page(page, "case with sign-off outcomes", "clinic-case-sign-off")
+    page.get_by_label("If not ready: what further assessment is needed").fill(
+        "A letter from the cardiologist."
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Not ready: further assessment needed").click()
+    expect(page.locator("[data-case-status]")).to_have_text("Not ready: further assessment needed")
+    expect(page.locator('[data-signed-off="not_ready"]')).to_contain_text(
+        "A letter from the cardiologist."
+    )
+    support.check_page(page, "case signed off as not ready", "clinic-case-not-ready")

@@ -91,6 +91,15 @@ CLINIC_ENDPOINTS = [
         setup=_all_disposed,
     ),
     Endpoint(
+        "assign to me",
+        "post",
+        lambda people: _case(people) + "assign/",
+        lambda people: {},
+        302,
+        _case,
+        clinician_message="The case is assigned to you.",
+    ),
+    Endpoint(
         "reopen case",
         "post",
         lambda people: _case(people) + "reopen/",

@@ -62,8 +62,16 @@ ACTIONS = {
         "post",
         "sign-off/",
         {"note": "Ready for the prescriber."},
-        [(Action.SIGNED_OFF, "", {})],
+        [(Action.SIGNED_OFF, "", {"outcome": "Ready for the prescriber"})],
     ),
+    "signed off as not ready": (
+        _dispose_all,
+        "post",
+        "sign-off/",
+        {"outcome": "not_ready", "reason": "Cardiology letter to come."},
+        [(Action.SIGNED_OFF, "", {"outcome": "Not ready: further assessment needed"})],
+    ),
+    "case assigned": (None, "post", "assign/", {}, [(Action.CASE_ASSIGNED, "", {"to": "dr.lee"})]),
     "case reopened": (
         _signed_off,
         "post",

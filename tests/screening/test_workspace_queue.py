@@ -1,6 +1,7 @@
-"""The queue. Every case with its reference, status, partner progress and flag counts;
-urgent first, then high, then the oldest; filters, search, pagination; and the same few
-queries for 10 or 1,000 cases."""
+"""The queue, a worklist. Every case with its reference, status, partners' names and
+progress, flag counts, appointment date and days left, and the clinician assigned ("assign to
+me", audited; a "mine" filter); urgent first, then high, then the oldest or the soonest
+appointment; filters, search, pagination; and the same few queries for 10 or 10,000 cases."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from intake import services as intake_services
 from intake.demo import demo_document, make_answers
 from intake.models import AnswerSet, Couple, Partner, Submission
 from screening import review, services
-from screening.models import Disposition
+from screening.models import AuditEntry, CaseAssignment, Disposition
 from screening.queries import review_queue
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
@@ -45,17 +46,36 @@ def queue_rows(response) -> list[dict]:
         cells = [
             visible_text(cell) for cell in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)
         ]
+        names = [
+            visible_text(name)
+            for name in re.findall(r"<span [^>]*data-name[^>]*>(.*?)</span>", row, re.S)
+        ]
         rows.append(
             {
                 "reference": cells[0].split()[0],
                 "urgent_badge": "Urgent: act today" in cells[0],
                 "status": cells[1],
-                "a": cells[2],
-                "b": cells[3],
+                # the partner's progress, after their preferred name (when there is one)
+                "a": _after_name(cells[2]),
+                "b": _after_name(cells[3]),
+                "names": names,
                 "counts": tuple(int(c) for c in cells[4:8]),
+                "appointment": cells[8],
+                "assigned": cells[9]
+                .replace("Assign to me case " + cells[0].split()[0], "")
+                .strip(),
+                "can_assign": "Assign to me" in cells[9],
             }
         )
     return rows
+
+
+def _after_name(cell: str) -> str:
+    """ "Sam Submitted 12 of 12 steps" -> "Submitted 12 of 12 steps"."""
+    for status in ("Invited", "In progress", "Submitted"):
+        if status in cell:
+            return cell[cell.index(status) :]
+    return cell
 
 
 def references(response) -> list[str]:
@@ -220,19 +240,129 @@ def test_search_by_reference_or_preferred_name(people):
     }
 
 
+# --- the queue as a worklist ------------------------------------------------------------------
+
+
+def test_each_row_shows_the_preferred_names_and_the_appointment_with_days_left(people):
+    today = timezone.localdate()
+    soon = p.plain_case().couple  # partners "Sam" and "Robin"
+    Couple.objects.filter(pk=soon.pk).update(appointment_date=today + datetime.timedelta(3))
+    passed = intake_services.create_case(appointment_date=today - datetime.timedelta(2)).couple
+    tomorrow = intake_services.create_case(appointment_date=today + datetime.timedelta(1)).couple
+    drafting = intake_services.create_case(appointment_date=today).couple
+    seed_steps(drafting.partner("b"), make_answers(preferred_name="Kit"), ["about"])
+    Couple.objects.filter(pk=people.couple.pk).update(appointment_date=None)
+    rows = {row["reference"]: row for row in queue_rows(people.clinician.get("/clinic/"))}
+    assert rows[people.reference]["names"] == ["Sam", "Alex"]
+    assert rows[soon.reference]["names"] == ["Sam", "Robin"]
+    assert rows[soon.reference]["a"] == "Submitted 12 of 12 steps"
+    assert rows[drafting.reference]["names"] == ["Kit"]  # partner B's draft; A has no name
+    assert rows[passed.reference]["names"] == []
+    day = "%Y-%m-%d"
+    assert rows[soon.reference]["appointment"] == f"{today + datetime.timedelta(3):{day}} in 3 days"
+    assert rows[tomorrow.reference]["appointment"].endswith(" tomorrow")
+    assert rows[drafting.reference]["appointment"] == f"{today:{day}} today"
+    assert rows[passed.reference]["appointment"].endswith(" 2 days ago")
+    assert rows[people.reference]["appointment"] == "not set"
+
+
+def test_sorting_by_appointment_keeps_the_urgent_cases_first(people):
+    today = timezone.localdate()
+    urgent = people.couple  # no appointment date
+    later, sooner, none = (p.plain_case().couple for _ in range(3))
+    for couple, days in ((later, 20), (sooner, 5), (none, None), (urgent, None)):
+        Couple.objects.filter(pk=couple.pk).update(
+            appointment_date=None if days is None else today + datetime.timedelta(days)
+        )
+    set_created(sooner, hours=1)  # the newest: last by age
+    set_created(urgent, hours=2)
+    set_created(later, days=3)
+    set_created(none, days=4)
+    client = people.clinician
+    assert references(client.get("/clinic/")) == [
+        c.reference for c in (urgent, none, later, sooner)
+    ]
+    by_appointment = client.get("/clinic/", {"order": "appointment"})
+    assert references(by_appointment) == [c.reference for c in (urgent, sooner, later, none)]
+    assert "then the soonest appointment (none last)" in visible_text(by_appointment)
+
+
+def test_assign_to_me_and_the_mine_filter_for_two_clinicians(people):
+    lee, okafor = people.clinician, people.clinician2
+    other = p.plain_case().couple
+    nobody_yet = p.plain_case().couple
+
+    def row(client, couple, **params):
+        found = [
+            r
+            for r in queue_rows(client.get("/clinic/", params))
+            if r["reference"] == (couple.reference)
+        ]
+        return found[0] if found else None
+
+    assert row(lee, people.couple)["assigned"] == "nobody"
+    assert row(lee, people.couple)["can_assign"]
+    # from the queue, filtered: back to the same page of the queue
+    back = "/clinic/?attention=urgent"
+    response = lee.post(f"/clinic/cases/{people.reference}/assign/", {"back": back})
+    assert response.status_code == 302 and response["Location"] == back
+    okafor.post(f"/clinic/cases/{other.reference}/assign/")  # from the case page
+    assert row(lee, people.couple)["assigned"] == "You"
+    assert not row(lee, people.couple)["can_assign"]
+    assert row(okafor, people.couple)["assigned"] == "dr.lee"
+    assert row(okafor, people.couple)["can_assign"]
+    assert row(lee, other)["assigned"] == "dr.okafor"
+
+    def mine(client):
+        return set(references(client.get("/clinic/", {"assigned": "mine"})))
+
+    assert mine(lee) == {people.reference}
+    assert mine(okafor) == {other.reference}
+    assert set(references(lee.get("/clinic/", {"assigned": "nobody"}))) == {nobody_yet.reference}
+    # dr.okafor takes the case over: it leaves dr.lee's list; the audit log says who had it
+    okafor.post(f"/clinic/cases/{people.reference}/assign/")
+    assert mine(lee) == set()
+    assert mine(okafor) == {people.reference, other.reference}
+    page = okafor.get(f"/clinic/cases/{people.reference}/")
+    assert p.element_text(page, r"data-case-assignment")[0].startswith("Assigned to: you since ")
+    page = lee.get(f"/clinic/cases/{people.reference}/")
+    assert p.element_text(page, r"data-case-assignment")[0].startswith(
+        "Assigned to: dr.okafor since "
+    )
+    entries = AuditEntry.objects.filter(
+        couple=people.couple, action=AuditEntry.Action.CASE_ASSIGNED
+    ).order_by("at", "id")
+    assert [(e.actor_name, e.data) for e in entries] == [
+        ("dr.lee", {"to": "dr.lee"}),
+        ("dr.okafor", {"to": "dr.okafor", "before": "dr.lee"}),
+    ]
+    # assigning a case already yours records nothing new
+    okafor.post(f"/clinic/cases/{people.reference}/assign/")
+    assert entries.count() == 2
+    # a link elsewhere is never followed
+    response = lee.post(
+        f"/clinic/cases/{other.reference}/assign/", {"back": "https://example.com/"}
+    )
+    assert response["Location"] == f"/clinic/cases/{other.reference}/"
+
+
 # --- many cases, made fast --------------------------------------------------------------------
 
 
-def bulk_cases(count: int, start: int = 0) -> list[Couple]:
+def bulk_cases(count: int, start: int = 0, full: int = 200) -> list[Couple]:
     """`count` cases without going through the services: a third invited, a third filling in,
-    a third submitted (the demo couple's answers); the submitted ones are not screened."""
-    answers = demo_document()["partners"]
+    a third submitted; the submitted ones are not screened. The first `full` have the demo
+    couple's answers, the others a preferred name only (to keep 10,000 cases fast). Every
+    other case has an appointment date, 0 to 89 days ahead."""
+    demo = demo_document()["partners"]
     now = timezone.now()
+    today = timezone.localdate()
     couples = Couple.objects.bulk_create(
         [
             Couple(
                 reference=f"TND-Q{start + i:06d}",
                 created_at=now - datetime.timedelta(minutes=start + i),
+                appointment_date=today + datetime.timedelta(days=i % 90) if i % 2 else None,
             )
             for i in range(count)
         ],
@@ -252,13 +382,19 @@ def bulk_cases(count: int, start: int = 0) -> list[Couple]:
         ],
         batch_size=500,
     )
+
+    def answers(number: int, partner: Partner) -> dict:
+        if number // 2 < full:
+            return demo[partner.label]
+        return {"preferred_name": f"Name {start + number}"}
+
     AnswerSet.objects.bulk_create(
         [
             AnswerSet(
                 partner=partner,
-                answers=answers[partner.label] if partner.status != "invited" else {},
+                answers=answers(number, partner) if partner.status != "invited" else {},
             )
-            for partner in partners
+            for number, partner in enumerate(partners)
         ],
         batch_size=500,
     )
@@ -268,9 +404,9 @@ def bulk_cases(count: int, start: int = 0) -> list[Couple]:
                 partner=partner,
                 number=1,
                 questionnaire_version="1",
-                answers=answers[partner.label],
+                answers=answers(number, partner),
             )
-            for partner in partners
+            for number, partner in enumerate(partners)
             if partner.status == Partner.Status.SUBMITTED
         ],
         batch_size=500,
@@ -308,26 +444,28 @@ QUEUE_REQUESTS = [
     {"status": "submitted"},
     {"attention": "urgent_or_high"},
     {"q": "TND-Q", "status": "in_review", "attention": "urgent_or_high"},
+    {"assigned": "mine", "order": "appointment"},
+    {"assigned": "nobody", "status": "ready"},
     {"page": "2"},
 ]
 
 
 def _queries(client, params) -> int:
-    client.get("/clinic/", params)  # the same request once before: the session is warm
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/clinic/", params)
     assert response.status_code == 200
     return len(queries)
 
 
-def test_the_queue_makes_the_same_few_queries_for_10_and_1000_cases(people, settings):
+def test_the_queue_makes_the_same_few_queries_for_10_and_10000_cases(people, settings):
     # the idle sign-out's occasional session write must not land inside a counted request
     settings.CLINICIAN_SEEN_WRITE_SECONDS = 10**6
     client = people.clinician
+    other = p.make_user("dr.other", clinician=True)
 
     def build(count, start):
-        couples = bulk_cases(count, start)
-        some = couples[: max(3, count // 5)]
+        couples = bulk_cases(count, start, full=min(count, 60))
+        some = couples[: min(max(6, count // 5), 60)]
         services.rescreen(some)  # the submitted ones among them: flags of every kind
         screened = [c for c in some if c.screenings.exists()]
         assert screened
@@ -341,19 +479,37 @@ def test_the_queue_makes_the_same_few_queries_for_10_and_1000_cases(people, sett
                 outcome="acknowledged",
                 by=client.user,
             )
+        signed = screened[1]
+        for item in review.missing_dispositions(signed):
+            review.record_disposition(signed, item.key, "acknowledged", "Seen.", client.user)
+        review.sign_off(signed, client.user, "Ready.")
+        CaseAssignment.objects.bulk_create(
+            [
+                CaseAssignment(couple=couple, clinician=(client.user, other)[i % 2])
+                for i, couple in enumerate(couples[::3])
+            ],
+            batch_size=500,
+        )
 
     build(9, 0)  # with the demo couple: 10 cases
     assert Couple.objects.count() == 10
+    client.get("/clinic/")  # a request before the counted ones: the session is warm
     at_10 = {str(params): _queries(client, params) for params in QUEUE_REQUESTS}
     assert len(queue_rows(client.get("/clinic/"))) == 10
-    assert queue_rows(client.get("/clinic/", QUEUE_REQUESTS[-2]))  # the combined filter finds one
+    for params in QUEUE_REQUESTS[4:7]:  # the combined filters find a case
+        assert queue_rows(client.get("/clinic/", params)), params
 
-    build(990, 1000)
-    assert Couple.objects.count() == 1000
-    at_1000 = {str(params): _queries(client, params) for params in QUEUE_REQUESTS}
-    assert len(queue_rows(client.get("/clinic/"))) == 50
-    assert queue_rows(client.get("/clinic/", QUEUE_REQUESTS[-2]))
+    build(9990, 1000)
+    if connection.vendor == "postgresql":  # the statistics autovacuum would have gathered
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    assert Couple.objects.count() == 10_000
+    at_10000 = {str(params): _queries(client, params) for params in QUEUE_REQUESTS}
+    rows = queue_rows(client.get("/clinic/"))
+    assert len(rows) == 50
+    assert {r["assigned"] for r in rows} >= {"You", "dr.other", "nobody"}
 
-    assert at_1000 == at_10
-    # session, user, OTP device, clinicians group, count, page, partners
-    assert max(at_10.values()) <= 7, at_10
+    assert at_10000 == at_10
+    # session, user, OTP device, clinicians group; count, the page's cases in order, those
+    # cases' rows (with the assignment and its clinician), their partners
+    assert max(at_10.values()) <= 8, at_10
