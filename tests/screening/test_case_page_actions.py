@@ -45,8 +45,8 @@ def test_from_the_script_a_refusal_comes_back_with_its_message_and_the_typing(pe
     response = send(people.clinician, couple, "VOL-1", "b", "follow_up", "z" * 2001)
     assert response.status_code == 400
     data = response.json()
-    assert "Keep this to 2000 characters: it has 2001." in data["message"]
-    assert "Keep this to 2000 characters: it has 2001." in visible_text(data["html"])
+    assert "This answer is 2001 characters; the limit is 2000. Please shorten it." in data["message"]
+    assert "This answer is 2001 characters; the limit is 2000. Please shorten it." in visible_text(data["html"])
     assert ">" + "z" * 2001 + "</textarea>" in data["html"]
 
     send(people.clinician, couple, "VOL-1", "b", "follow_up", "Will see B alone.")
@@ -162,6 +162,6 @@ def test_a_refused_reopen_stays_on_its_confirmation_with_the_reason_kept(people)
     assert response.status_code == 400
     text = visible_text(response)
     assert "Reopen partner A's answers?" in text
-    assert f"Keep this to 500 characters: it has {len(reason)}." in text
+    assert f"This answer is {len(reason)} characters; the limit is 500. Please shorten it." in text
     assert f'value="{reason}"' in response.content.decode()
     assert people.couple.partner("a").is_submitted
