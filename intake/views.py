@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -328,9 +328,18 @@ class IntakeWizard(NamedUrlWizardView):
 
     def post(self, *args, **kwargs):
         step = kwargs.get("step")
+        # "Exit this page" sends the step's fields first (see static/js/app.js): saved like
+        # any other save, an unfinished step kept as the draft, and the urgent check run;
+        # the answer is empty, for the page goes on to the neutral site at once.
+        exiting = self.request.POST.get("wizard_exit") == "1"
         form_list = self.get_form_list()
         if step not in form_list or step not in self.allowed_steps():
-            return self.resume_redirect()
+            return HttpResponse(status=204) if exiting else self.resume_redirect()
+        if exiting and (
+            step == REVIEW_STEP  # nothing typed there; submitting takes its own button
+            or not _posted_from_page_of(self.request, self.partner.public_id)
+        ):
+            return HttpResponse(status=204)
         self.storage.current_step = step
         form = self.get_form(step, data=self.request.POST)
         valid = form.is_valid()
@@ -340,6 +349,8 @@ class IntakeWizard(NamedUrlWizardView):
         self.storage.set_step_data(step, self.process_step(form))
         step_answers = form.answers()
         services.save_step(self.answer_set, step, step_answers, complete=valid)
+        if exiting:
+            return HttpResponse(status=204)
         # Alerts: without JavaScript, the next page shows the crisis contacts at once.
         if self.request.POST.get("js") != "1" and self._alert_raised(step, step_answers):
             self.request.session[SESSION_CRISIS] = True

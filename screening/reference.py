@@ -143,6 +143,8 @@ def questionnaire_reference(questionnaire: Questionnaire) -> str:
         "them. An id is never renamed or removed within a version; a change of meaning needs",
         "a new questionnaire version.",
         "",
+        'Every page of the questionnaire offers "Exit this page".',
+        "",
         "## Steps and questions",
         "",
     ]
@@ -154,8 +156,6 @@ def questionnaire_reference(questionnaire: Questionnaire) -> str:
             facts.append("The whole step is private: only the clinic's team reads it.")
         if step.when is not None:
             facts.append(f"Asked only when {describe(step.when)}.")
-        if step.exit_button:
-            facts.append('The page offers "Exit this page".')
         for check in step.checks:
             facts.append(
                 f"`{check.first}` and `{check.second}` are answered together or not at all."

@@ -224,7 +224,6 @@ class Step:
     sections: tuple[Section, ...]
     intro: str = ""
     private: bool = False  # the whole step is clinician-only
-    exit_button: bool = False  # show "Exit this page"
     checks: tuple[BothOrNeither, ...] = ()
     when: Condition | None = None  # step asked only when this holds (over all answers)
 

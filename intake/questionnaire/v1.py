@@ -1109,7 +1109,6 @@ SAFETY = Step(
     id="safety",
     title="Your safety",
     private=True,
-    exit_button=True,
     intro=(
         "Your answers on this page are seen only by the clinical team. They are never shown "
         "to your partner. This form is not watched in real time, so if you are in danger or "

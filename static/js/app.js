@@ -197,16 +197,51 @@
   }
 
   // ---- "Exit this page": a button, or Shift pressed 3 times within 5 seconds -------------
+  // What was typed on a step is sent first (a keepalive request, as a save of the step that
+  // stays unfinished), so an answer that raised the crisis panel still reaches the clinic;
+  // then the page is replaced in the history by the neutral site. The page is covered at
+  // once; the neutral site comes when the save is answered, or after 1.5 seconds at most.
   var exit = document.querySelector("[data-exit-link]");
   if (exit) {
     var overlay = document.querySelector("[data-exit-overlay]");
     var dots = document.querySelector("[data-exit-dots]");
     var status = document.querySelector("[data-exit-status]");
+    var hint = document.querySelector("[data-exit-hint]");
+    // The Shift hint only where there is a keyboard and a mouse (not on a touch screen).
+    if (hint && window.matchMedia && window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
+      hint.hidden = false;
+    }
+    var saveBeforeExit = function () {
+      if (!form || !window.fetch || !window.FormData) return null;
+      try {
+        var data = new FormData(form);
+        data.set("wizard_exit", "1");
+        data.set("js", "1");
+        return window.fetch(form.action || window.location.href, {
+          method: "POST", body: data, keepalive: true, credentials: "same-origin",
+          redirect: "manual", headers: { "X-Requested-With": "exit-this-page" }
+        });
+      } catch (e) {
+        return null;
+      }
+    };
+    var leaving = false;
     var go = function () {
+      if (leaving) return;
+      leaving = true;
       clearDrafts(null);
       if (overlay) overlay.hidden = false;
       document.body.classList.add("exiting");
-      window.location.replace(exit.href);
+      var left = false;
+      var leave = function () {
+        if (left) return;
+        left = true;
+        window.location.replace(exit.href);
+      };
+      var saving = saveBeforeExit();
+      if (!saving) { leave(); return; }
+      saving.then(leave, leave);
+      setTimeout(leave, 1500);
     };
     exit.addEventListener("click", function (e) { e.preventDefault(); go(); });
     // Only Shift pressed on its own counts: Shift+Tab (moving back through the questions) or

@@ -109,3 +109,59 @@ def test_a_yes_to_a_safety_question_shows_crisis_contacts_on_the_same_page(at_sa
     last.locator('[value="no"]').check()
     expect(note).to_be_hidden()
     expect(panel).to_be_visible()  # once shown, the contacts stay
+
+
+@pytest.fixture
+def at_review(new_page):
+    """A partner who has answered every step, on a phone or a desk, with their link open."""
+
+    def open_review(**page_options):
+        case = services.create_case(email_a="a@example.com", email_b="b@example.com")
+        partner = case.couple.partner("a")
+        seed_steps(partner, ANSWERS, steps_before("review"))
+        page = new_page(**page_options)
+        support.open_link(page, case.links["a"])
+        support.expect_step(page, "review")
+        return page, partner
+
+    return open_review
+
+
+@pytest.mark.parametrize("step_id", ["goals", "mood", "review"])
+def test_exit_this_page_is_on_the_goals_mood_and_review_pages(at_review, step_id):
+    page, _ = at_review()
+    page.goto(f"/intake/{page.url.split('/')[-3]}/{step_id}/")
+    support.expect_step(page, step_id)
+    exit_button = page.get_by_role("link", name="Emergency Exit this page")
+    expect(exit_button).to_be_in_viewport()
+    # A keyboard and a mouse: the Shift shortcut is offered.
+    expect(page.locator("[data-exit-hint]")).to_be_visible()
+    page.locator("main").press("End")
+    expect(exit_button).to_be_in_viewport()  # it stays at the top while scrolling
+    support.check_page(page, f"{step_id} step", f"intake-exit-{step_id}")
+
+
+def test_on_a_touch_screen_there_is_no_shift_hint(at_review):
+    page, _ = at_review(viewport=support.PHONE, has_touch=True, is_mobile=True)
+    expect(page.get_by_role("link", name="Emergency Exit this page")).to_be_in_viewport()
+    expect(page.locator("[data-exit-hint]")).to_be_hidden()
+
+
+def test_exit_saves_what_was_typed_first_and_the_clinic_is_told(at_review, neutral_site):
+    from screening.models import UrgentAlert
+
+    page, partner = at_review(viewport=support.PHONE)
+    page.goto(page.url.replace("/review/", "/mood/"))
+    support.expect_step(page, "mood")
+    page.locator('[name="mood-phq9_9"][value="2"]').check()  # not sent: no button pressed
+    expect(page.locator("[data-crisis-panel]")).to_be_visible()
+    page.get_by_role("link", name="Emergency Exit this page").click()
+    page.wait_for_url(neutral_site)
+
+    partner.answer_set.refresh_from_db()
+    assert partner.answer_set.answers["phq9_9"] == 2
+    assert list(UrgentAlert.objects.filter(partner=partner).values_list("rule", flat=True)) == [
+        "SI-2"
+    ]
+    page.go_back()
+    assert_no_answers_shown(page)

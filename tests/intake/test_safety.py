@@ -5,9 +5,12 @@ import pytest
 from django.test import Client, override_settings
 
 from intake.demo import make_answers
+from intake.models import AnswerSet
 from intake.questionnaire import CRISIS_CONTACTS, CURRENT
+from screening.models import UrgentAlert
 from tests.conftest import open_link
 from tests.intake.helpers import (
+    STEP_IDS,
     crisis_panel_shown,
     html_of,
     link_path,
@@ -17,6 +20,7 @@ from tests.intake.helpers import (
     steps_before,
     visible_text,
 )
+from tests.pageform import fill, parse_form
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +39,61 @@ def _exit_link_shown(response) -> bool:
     return 'href="/exit/"' in html_of(response) and "Exit this page" in visible_text(response)
 
 
-def test_the_safety_step_has_an_exit_this_page_link(partner_a):
+def test_every_partner_page_has_an_exit_this_page_link(partner_a):
+    answers = _at(partner_a, "review")
+    for step_id in STEP_IDS:
+        page = partner_a.get(step_url(partner_a, step_id))
+        assert page.status_code == 200, step_id
+        assert _exit_link_shown(page), step_id
+    post_step(partner_a, "review", answers)
+    submitted = partner_a.get(f"/intake/{partner_a.partner.public_id}/submitted/")
+    assert "Thank you" in visible_text(submitted)
+    assert _exit_link_shown(submitted)
+
+
+def _exit_save(client, step_id, answers, **extra):
+    """What the page's script sends on "Exit this page": the step's fields as they are."""
+    page = client.get(step_url(client, step_id))
+    data = fill(parse_form(html_of(page)), answers, CURRENT.step(step_id).questions)
+    data.update({"wizard_exit": "1", "js": "1", **extra})
+    return client.post(step_url(client, step_id), data)
+
+
+def test_exit_saves_a_half_filled_safety_step_and_tells_the_clinic(
+    partner_a, django_capture_on_commit_callbacks
+):
     _at(partner_a, "safety")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _exit_save(partner_a, "safety", {"si_thoughts": True, "si_intent": True})
+    assert response.status_code == 204
+    answer_set = AnswerSet.objects.get(partner=partner_a.partner)
+    assert answer_set.answers["si_thoughts"] is True
+    assert answer_set.answers["si_intent"] is True
+    assert "safety" not in answer_set.completed_steps  # kept as the unfinished draft
+    alerts = UrgentAlert.objects.filter(partner=partner_a.partner)
+    assert [alert.rule for alert in alerts] == ["SI-1"]
+    # Coming back, the step shows what was given, with the rest still to answer.
     page = partner_a.get(step_url(partner_a, "safety"))
-    assert page.status_code == 200
-    assert _exit_link_shown(page)
-    assert not _exit_link_shown(partner_a.get(step_url(partner_a, "about")))
+    assert "You have not finished this step yet" in visible_text(page)
+    assert crisis_panel_shown(page)
+
+
+def test_exit_saves_nothing_from_a_page_made_for_someone_else(partner_a):
+    _at(partner_a, "safety")
+    response = _exit_save(partner_a, "safety", {"si_thoughts": True}, intake_page="forged")
+    assert response.status_code == 204
+    answers = AnswerSet.objects.get(partner=partner_a.partner).answers
+    assert "si_thoughts" not in answers
+    assert not UrgentAlert.objects.filter(partner=partner_a.partner).exists()
+
+
+def test_exit_from_the_review_page_never_submits(partner_a):
+    answers = _at(partner_a, "review")
+    response = _exit_save(partner_a, "review", answers)
+    assert response.status_code == 204
+    partner_a.partner.refresh_from_db()
+    assert not partner_a.partner.is_submitted
+    assert "review" not in AnswerSet.objects.get(partner=partner_a.partner).completed_steps
 
 
 @override_settings(EXIT_PAGE_URL="https://weather.example.org/")
