@@ -297,6 +297,9 @@ for _proxy in TRUSTED_PROXIES:
         ) from None
 # A neutral website that "Exit this page" goes to.
 EXIT_PAGE_URL = env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
+# Which crisis contacts a partner sees (intake/questionnaire/crisis.py): "CA-BC" (Canada and
+# British Columbia), "CA" (Canada-wide lines only) or "US". Checked when the app starts.
+CRISIS_REGION = env("CRISIS_REGION", "CA-BC")
 # How long a partner's browser session lasts once a link is opened.
 PARTNER_SESSION_SECONDS = env_int("PARTNER_SESSION_SECONDS", 4 * 60 * 60)
 

@@ -25,14 +25,14 @@ from config.client_ip import client_ip
 from . import guesses, services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
-from .questionnaire import CRISIS_CONTACTS, QUESTIONNAIRES
+from .questionnaire import QUESTIONNAIRES, crisis_contacts
 from .questionnaire.display import display_value
 from .questionnaire.schema import QType, Questionnaire
 
 SESSION_PARTNER = "intake_partner"
 SESSION_LINK = "intake_link"  # which issue of the partner's link opened the session
 SESSION_PENDING = "intake_pending_post"
-SESSION_CRISIS = "intake_show_crisis"
+SESSION_CRISIS = "intake_crisis_step"  # the step just saved with an answer that raised it
 REVIEW_STEP = "review"
 PAGE_KEY = "intake_page"  # a hidden field: which partner's page a POST was made on
 PAGE_KEY_SALT = "intake.views.page-key"
@@ -351,10 +351,17 @@ class IntakeWizard(NamedUrlWizardView):
         services.save_step(self.answer_set, step, step_answers, complete=valid)
         if exiting:
             return HttpResponse(status=204)
-        # Alerts: without JavaScript, the next page shows the crisis contacts at once.
-        if self.request.POST.get("js") != "1" and self._alert_raised(step, step_answers):
-            self.request.session[SESSION_CRISIS] = True
         del self._resolved_form_list  # conditions may have changed with the new answers
+        # Without JavaScript, an answer that raises the crisis panel is saved, and the page
+        # comes back with the panel under that answer before the partner moves on (with
+        # JavaScript, the panel was shown there as soon as the answer was chosen).
+        raised = self._alert_raised(step, step_answers)
+        posted = self.request.POST
+        # (A step with errors is shown again anyway, with the panel and the errors.)
+        moving = valid or goto or stay
+        if raised and moving and posted.get("js") != "1" and posted.get("crisis_shown") != "1":
+            self.request.session[SESSION_CRISIS] = step
+            return HttpResponseRedirect(f"{self.get_step_url(step)}#question-{raised}")
 
         if goto and goto in self.get_form_list():
             if goto in self.allowed_steps():
@@ -370,9 +377,13 @@ class IntakeWizard(NamedUrlWizardView):
             return self.render_done(form, **kwargs)
         return HttpResponseRedirect(self.get_step_url(self.get_next_step(step)))
 
-    def _alert_raised(self, step_id: str, answers: dict[str, Any]) -> bool:
+    def _alert_raised(self, step_id: str, answers: dict[str, Any]) -> str:
+        """The first question of the step whose answer raises the crisis panel, or ""."""
         step = self.questionnaire.step(step_id)
-        return any(q.alert is not None and q.alert.holds(answers) for q in step.questions)
+        for question in step.questions:
+            if question.alert is not None and question.alert.holds(answers):
+                return question.id
+        return ""
 
     def render_done(self, form, **kwargs):
         """Re-validate every step from the stored draft, then lock the answers."""
@@ -401,9 +412,9 @@ class IntakeWizard(NamedUrlWizardView):
         steps = list(self.get_form_list())
         index = steps.index(step.id)
         answers = self.answer_set.answers
-        show_crisis = self.request.session.pop(SESSION_CRISIS, False) or any(
-            q.alert is not None and q.alert.holds(answers) for q in step.questions
-        )
+        just_saved = self.request.session.pop(SESSION_CRISIS, None) == step.id
+        raised = self._alert_raised(step.id, answers)
+        alerting = [q.id for q in step.questions if q.alert is not None]
         context.update(
             {
                 "partner": self.partner,
@@ -418,8 +429,12 @@ class IntakeWizard(NamedUrlWizardView):
                 ],
                 "prev_step": steps[index - 1] if index else None,
                 "is_review": step.id == REVIEW_STEP,
-                "show_crisis": show_crisis,
-                "crisis_contacts": CRISIS_CONTACTS,
+                # The panel goes right under the answer that raised it (hidden under the
+                # first safety question until then: the page's script moves it).
+                "show_crisis": bool(raised),
+                "crisis_after": raised or (alerting[0] if alerting else ""),
+                "crisis_just_saved": just_saved,
+                "crisis_contacts": crisis_contacts(settings.CRISIS_REGION),
                 "conditions": {
                     q.id: q.when.as_json() for q in step.questions if q.when is not None
                 },

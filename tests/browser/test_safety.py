@@ -82,7 +82,24 @@ def test_pressing_shift_three_times_exits_too(at_safety, neutral_site):
     assert_no_answers_shown(page)
 
 
-def test_a_yes_to_a_safety_question_shows_crisis_contacts_on_the_same_page(at_safety):
+def _box_on_screen(page: Page, box) -> None:
+    """The question's top is on the screen, below the "Exit this page" bar (measured by the
+    browser's layout, not by the page's script: this works without JavaScript too)."""
+    top = box.bounding_box()["y"]
+    bar = page.locator("[data-exit-this-page]").bounding_box()
+    assert bar["y"] + bar["height"] <= top + 1 < page.viewport_size["height"], (bar, top)
+
+
+def _panel_right_under(page: Page, question_id: str) -> bool:
+    return page.locator(f'[data-question="{question_id}"] + [data-crisis-panel]').count() == 1
+
+
+def _on_screen(page: Page, element) -> None:
+    box = element.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"], box
+
+
+def test_a_yes_to_a_safety_question_shows_crisis_contacts_right_under_it(at_safety):
     page = at_safety(viewport=support.PHONE)
     address = page.url
     panel = page.locator("[data-crisis-panel]")
@@ -91,24 +108,48 @@ def test_a_yes_to_a_safety_question_shows_crisis_contacts_on_the_same_page(at_sa
     expect(panel).to_be_hidden()
 
     last = page.locator('[data-question="unsafe_now"]')
-    last.locator('[value="yes"]').check()  # the last question, far below the contacts
+    last.locator('[value="yes"]').check()  # the last question, far below the first
     expect(panel).to_be_visible()
     assert page.url == address  # the same page: nothing was sent yet
-    for contact in ("988", "911", "1-800-SUICIDE"):
+    assert _panel_right_under(page, "unsafe_now")
+    _box_on_screen(page, last)  # the question is not pushed off the screen
+    emergency = panel.locator(".crisis-list li").first
+    expect(emergency).to_contain_text("911")  # the emergency number first
+    expect(emergency).to_be_in_viewport()
+    for contact in ("988", "1-800-SUICIDE"):
         expect(panel).to_contain_text(contact)
     expect(page.locator("[data-crisis-live]")).to_have_text(
-        "Support contacts are shown at the top of this page."
+        "Support contacts are shown below your answer."
     )
-    # Where the answer was given, in sight, a link up to the contacts.
-    note = last.locator("[data-crisis-note]")
-    expect(note).to_be_in_viewport()
     support.check_page(page, "crisis contacts shown", "intake-crisis-contacts")
-    note.get_by_role("link", name="See who you can contact for support now").click()
-    expect(panel).to_be_focused()
-    expect(panel.get_by_role("heading")).to_be_in_viewport()
-    last.locator('[value="no"]').check()
-    expect(note).to_be_hidden()
+
+    # A yes further up: the contacts move under it, and it stays where it was on the screen.
+    first = page.locator('[data-question="si_wish_dead"]')
+    first.scroll_into_view_if_needed()
+    first.locator('[value="yes"]').check()
+    assert _panel_right_under(page, "si_wish_dead")
+    _box_on_screen(page, first)
+    expect(panel.locator(".crisis-list li").first).to_be_in_viewport()
+    first.locator('[value="no"]').check()
     expect(panel).to_be_visible()  # once shown, the contacts stay
+
+
+def test_without_javascript_saving_a_yes_shows_the_contacts_before_moving_on(at_safety):
+    page = at_safety(viewport=support.PHONE, javascript=False)
+    support.fill_step(page, "safety", {**ANSWERS, "unsafe_now": True})
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    support.expect_step(page, "safety")  # the same step again, saved
+    panel = page.locator("[data-crisis-panel]")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("Your answers on this page are saved.")
+    assert _panel_right_under(page, "unsafe_now")
+    _box_on_screen(page, page.locator('[data-question="unsafe_now"]'))
+    _on_screen(page, panel.locator(".crisis-list li").first)
+    support.shoot(page, "intake-crisis-no-javascript")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    support.expect_step(page, "practical")
 
 
 @pytest.fixture

@@ -108,6 +108,9 @@ def test_condition_on_asks_the_question(partner_a, at_step, case):
 
     response = page.post({**answers, question_id: value})
     assert response.status_code == 302, response.content.decode()[:300]
+    if response["Location"].startswith(step_url(partner_a, step_id) + "#question-"):
+        # A safety answer: saved, and the step comes back with the crisis contacts first.
+        response = StepPage(partner_a, step_id).post({**answers, question_id: value})
     assert response["Location"] == step_url(partner_a, _next(step_id))
     assert stored_answers(partner_a.partner)[question_id] == value
     assert step_id in completed_steps(partner_a.partner)
