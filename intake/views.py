@@ -26,7 +26,7 @@ from . import guesses, services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
 from .questionnaire import QUESTIONNAIRES, crisis_contacts
-from .questionnaire.display import display_value
+from .questionnaire.display import display_value, not_an_answer
 from .questionnaire.schema import QType, Questionnaire
 
 SESSION_PARTNER = "intake_partner"
@@ -479,7 +479,12 @@ def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: li
         step = questionnaire.step(step_id)
         rows = []
         for question in step.questions:
+            if question.none_for:
+                continue  # "I have no …": said in the row of the question it is for
             if question.when is not None and not question.when.holds(answers):
+                said = not_an_answer(questionnaire, question, answers)
+                if said:
+                    rows.append((question, said.capitalize()))
                 continue
             rows.append((question, display_value(question, answers.get(question.id))))
         groups.append((step, rows))

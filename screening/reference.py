@@ -125,6 +125,10 @@ def _question_row(question: Question, step: Step) -> str:
         notes.append(f"asked when {describe(question.when)}")
     if question.alert is not None:
         notes.append(f"shows crisis contacts when {describe(question.alert)}")
+    if question.none_for:
+        notes.append(f"ticked: the answer to `{question.none_for}` is none (said, not left empty)")
+    if question.skips_step:
+        notes.append("yes: the rest of the step reads as skipped by choice")
     choices = "; ".join(f"`{c.code}` {c.label}" for c in question.choices)
     return (
         f"| `{question.id}` | {_cell(question.label)} | {TYPE_WORDS[question.type]} | "

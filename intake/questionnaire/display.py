@@ -4,7 +4,7 @@ import json
 import re
 from typing import Any
 
-from .schema import QType, Question
+from .schema import QType, Question, Questionnaire
 
 # What cannot be printed: control characters other than tab, new line and carriage return,
 # and lone surrogates (half of a character).
@@ -38,10 +38,44 @@ def is_missing(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+# Not an answer, said as such: the partner said "none" (ticked "I have no allergies"), or
+# chose to skip the section; a question neither answered nor said so is "not answered".
+NONE = "none"
+SKIPPED = "chose to skip this section"
+
+
+def said_none(questionnaire: Questionnaire, question: Question, answers: dict[str, Any]) -> bool:
+    """The partner ticked the box saying the answer to this question is none."""
+    return any(
+        other.none_for == question.id and answers.get(other.id) is True
+        for other in questionnaire.step_of(question.id).questions
+    )
+
+
+def chose_to_skip(
+    questionnaire: Questionnaire, question: Question, answers: dict[str, Any]
+) -> bool:
+    """The partner chose to skip the section this question is in (and did not answer it)."""
+    return is_missing(answers.get(question.id)) and any(
+        other.skips_step and other is not question and answers.get(other.id) is True
+        for other in questionnaire.step_of(question.id).questions
+    )
+
+
+def not_an_answer(questionnaire: Questionnaire, question: Question, answers: dict[str, Any]) -> str:
+    """NONE or SKIPPED when the partner said so for this question, else ""."""
+    if said_none(questionnaire, question, answers):
+        return NONE
+    if chose_to_skip(questionnaire, question, answers):
+        return SKIPPED
+    return ""
+
+
 def display_value(question: Question, value: Any) -> str:
-    """A stored answer in words ("" when there is none)."""
+    """A stored answer in words ("" when there is none). An empty list of medicines is no
+    answer either: "none" is what the partner says with "I take no medicines"."""
     if is_missing(value):
-        return "None listed" if question.type == QType.MEDS and value == [] else ""
+        return ""
     match question.type:
         case QType.BOOL:
             return "Yes" if value else "No"

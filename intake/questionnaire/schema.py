@@ -193,6 +193,10 @@ class Question:
     not_future: bool = False  # date/month: may not be after today
     alert: Condition | None = None  # when it holds, the page shows crisis contacts
     instrument: str | None = None  # e.g. "phq9"
+    # bool, a box to tick ("I have no allergies"): ticked, the answer to that question (asked
+    # only when it is not ticked) is "none", said by the partner, not a box left empty.
+    none_for: str = ""
+    skips_step: bool = False  # bool ("I'd rather skip this section"): yes skips the rest
 
     def choice_label(self, code: Any) -> str:
         for choice in self.choices:
