@@ -316,6 +316,9 @@ PARTNER_IDLE_SECONDS = env_int("PARTNER_IDLE_MINUTES", 30) * 60
 PARTNER_IDLE_WARNING_SECONDS = env_int("PARTNER_IDLE_WARNING_SECONDS", 120)
 # Wrong resume codes in a row before a partner's link is locked (a clinician resets the code).
 RESUME_CODE_ATTEMPTS = env_int("RESUME_CODE_ATTEMPTS", 5)
+# Which crisis contacts a partner sees (intake/questionnaire/crisis.py): "CA-BC" (Canada and
+# British Columbia), "CA" (Canada-wide lines only) or "US". Checked when the app starts.
+CRISIS_REGION = env("CRISIS_REGION", "CA-BC")
 
 CACHES = {
     "default": (

@@ -504,10 +504,11 @@ class StepForm(forms.Form):
         self._clean_checklists(cleaned)
         values = self._document_values(cleaned)
         for question in self.step.questions:
-            if question.type == QType.MEDS:
-                self._check_meds(question, cleaned)
-                continue
             asked = question.when is None or question.when.holds(values)
+            if question.type == QType.MEDS:
+                if asked:
+                    self._check_meds(question, cleaned)
+                continue
             if not asked:
                 # Not asked (hidden on the page): whatever was left in it never blocks the step.
                 self.errors.pop(question.id, None)
@@ -525,6 +526,11 @@ class StepForm(forms.Form):
             elif not empty and (problem := check_value(question, value)):
                 # The same check, and the same words, as an imported answers document.
                 self.add_error(question.id, problem)
+        # With JavaScript the list is put away when the box is ticked: what is left in it is
+        # not asked, as for any question whose condition does not hold.
+        for question in self.step.questions:
+            if question.none_for and values.get(question.id) is True and self.data.get("js") != "1":
+                self._check_said_none(question, cleaned)
         for check in self.step.checks:
             has_first = values.get(check.first) not in (None, "")
             has_second = values.get(check.second) not in (None, "")
@@ -533,6 +539,24 @@ class StepForm(forms.Form):
                 if missing not in self.errors:
                     self.add_error(missing, check.message)
         return cleaned
+
+    def _check_said_none(self, question: Question, cleaned: dict[str, Any]) -> None:
+        """ "I have no allergies" ticked, and allergies typed as well (on a page without
+        JavaScript, both are shown): which is it? Nothing typed is dropped without a word."""
+        target = self.step_question(question.none_for)
+        if target.type == QType.MEDS:
+            typed = bool(self._meds_value(target, cleaned))
+        else:
+            typed = bool((self.data.get(self.add_prefix(target.id)) or "").strip())
+        if typed and question.id not in self.errors:
+            self.add_error(
+                question.id,
+                f"You ticked “{question.label}” and also filled in the question below it. "
+                "Please untick the box, or clear what is written below.",
+            )
+
+    def step_question(self, question_id: str) -> Question:
+        return next(q for q in self.step.questions if q.id == question_id)
 
     def _document_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         """The cleaned values of the questions asked, in the answers document's types.
@@ -596,8 +620,8 @@ class StepForm(forms.Form):
             if question.unit_of and question.unit_of in self.errors:
                 continue
             value = values[question.id]
-            if value in (None, "", []) and question.type != QType.MEDS:
-                continue
+            if value in (None, "", []):
+                continue  # no medicine listed is no answer ("I take no medicines" is one)
             if question.type == QType.MEDS and any(
                 key.startswith(f"{question.id}__") for key in self.errors
             ):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -27,14 +27,14 @@ from config.client_ip import client_ip
 from . import door, guesses, services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
-from .questionnaire import CRISIS_CONTACTS, QUESTIONNAIRES
-from .questionnaire.display import display_value
+from .questionnaire import QUESTIONNAIRES, crisis_contacts
+from .questionnaire.display import display_value, not_an_answer
 from .questionnaire.schema import Eq, QType, Question, Questionnaire
 
 SESSION_PARTNER = "intake_partner"
 SESSION_LINK = "intake_link"  # which issue of the partner's link opened the session
 SESSION_PENDING = "intake_pending_post"
-SESSION_CRISIS = "intake_show_crisis"
+SESSION_CRISIS = "intake_crisis_step"  # the step just saved with an answer that raised it
 REVIEW_STEP = "review"
 PAGE_KEY = "intake_page"  # a hidden field: which partner's page a POST was made on
 PAGE_KEY_SALT = "intake.views.page-key"
@@ -352,8 +352,17 @@ class IntakeWizard(NamedUrlWizardView):
         # (docs/design.md): the posted step is saved first, valid or not, under the draft's row
         # lock; then formtools' own POST carries on (Back, validation, next step, done).
         step = kwargs.get("step")
+        # "Exit this page" sends the step's fields first (see static/js/app.js): saved like
+        # any other save, an unfinished step kept as the draft, and the urgent check run;
+        # the answer is empty, for the page goes on to the neutral site at once.
+        exiting = self.request.POST.get("wizard_exit") == "1"
         if step not in self.allowed_steps() or step == self.done_step_name:
-            return self.resume_redirect()
+            return HttpResponse(status=204) if exiting else self.resume_redirect()
+        if exiting and (
+            step == REVIEW_STEP  # nothing typed there; submitting takes its own button
+            or not _posted_from_page_of(self.request, self.partner.public_id)
+        ):
+            return HttpResponse(status=204)
         self.storage.current_step = step
         current = f"{self.prefix}-current_step"  # formtools' management form
         if current not in self.request.POST:
@@ -363,15 +372,26 @@ class IntakeWizard(NamedUrlWizardView):
             self.request.POST = self.request.POST.copy()
             self.request.POST[current] = step
         elif self.request.POST.get(current) != step:
-            return self.resume_redirect()  # not a page of this step: nothing is saved
+            # not a page of this step: nothing is saved
+            return HttpResponse(status=204) if exiting else self.resume_redirect()
         form = self.get_form(step, data=self.request.POST)
         valid = form.is_valid()
         self.storage.set_step_data(step, self.process_step(form))
         step_answers = form.answers()
         services.save_step(self.answer_set, step, step_answers, complete=valid)
-        # Alerts: without JavaScript, the next page shows the crisis contacts at once.
-        if self.request.POST.get("js") != "1" and self._alert_raised(step, step_answers):
-            self.request.session[SESSION_CRISIS] = True
+        if exiting:
+            return HttpResponse(status=204)
+        # Without JavaScript, an answer that raises the crisis panel is saved, and the page
+        # comes back with the panel under that answer before the partner moves on (with
+        # JavaScript, the panel was shown there as soon as the answer was chosen). A step
+        # with errors is shown again anyway, with the panel and the errors.
+        raised = self._alert_raised(step, step_answers)
+        posted = self.request.POST
+        moving = valid or posted.get("wizard_goto_step") or posted.get("wizard_more_rows")
+        if raised and moving and posted.get("js") != "1" and posted.get("crisis_shown") != "1":
+            self.request.session[SESSION_CRISIS] = step
+            url = self._step_url(step, to_review=self.returning_to_review())
+            return HttpResponseRedirect(f"{url}#question-{raised}")
         self._steps_before = list(self.get_form_list())
         self._forget_form_list()  # conditions may have changed with the new answers
         self._posted_form = form
@@ -430,9 +450,13 @@ class IntakeWizard(NamedUrlWizardView):
         services.submit(self.partner, ordered)
         return redirect("intake:submitted", public_id=self.partner.public_id)
 
-    def _alert_raised(self, step_id: str, answers: dict[str, Any]) -> bool:
+    def _alert_raised(self, step_id: str, answers: dict[str, Any]) -> str:
+        """The first question of the step whose answer raises the crisis panel, or ""."""
         step = self.questionnaire.step(step_id)
-        return any(q.alert is not None and q.alert.holds(answers) for q in step.questions)
+        for question in step.questions:
+            if question.alert is not None and question.alert.holds(answers):
+                return question.id
+        return ""
 
     # -- the page ---------------------------------------------------------------------------
 
@@ -450,10 +474,10 @@ class IntakeWizard(NamedUrlWizardView):
         ):
             # Back at a step saved unfinished: what is still to answer is marked, not an error.
             unanswered = form.hide_missing_answer_errors()
-        show_crisis = self.request.session.pop(SESSION_CRISIS, False) or any(
-            q.alert is not None and q.alert.holds(answers) for q in step.questions
-        )
         to_review = self.returning_to_review() and step.id != REVIEW_STEP
+        just_saved = self.request.session.pop(SESSION_CRISIS, None) == step.id
+        raised = self._alert_raised(step.id, answers)
+        alerting = [q.id for q in step.questions if q.alert is not None]
         context.update(
             {
                 "partner": self.partner,
@@ -467,8 +491,12 @@ class IntakeWizard(NamedUrlWizardView):
                 "is_review": step.id == REVIEW_STEP,
                 "to_review": to_review,
                 "opened_by_change": _opened_questions(step, form) if to_review else [],
-                "show_crisis": show_crisis,
-                "crisis_contacts": CRISIS_CONTACTS,
+                # The panel goes right under the answer that raised it (hidden under the
+                # first safety question until then: the page's script moves it).
+                "show_crisis": bool(raised),
+                "crisis_after": raised or (alerting[0] if alerting else ""),
+                "crisis_just_saved": just_saved,
+                "crisis_contacts": crisis_contacts(settings.CRISIS_REGION),
                 "conditions": {
                     q.id: q.when.as_json()
                     for q in step.questions
@@ -568,9 +596,12 @@ def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: li
         for section in step.sections:
             items = section.items
             for question in section.questions:
-                if question.unit_of or (
-                    question.when is not None and not question.when.holds(answers)
-                ):
+                if question.unit_of or question.none_for:
+                    continue  # said with its number, or in the row of the question it is for
+                if question.when is not None and not question.when.holds(answers):
+                    said = not_an_answer(questionnaire, question, answers)
+                    if said:
+                        rows.append((question.label, said.capitalize()))
                     continue
                 if question in items:
                     if question is items[0]:

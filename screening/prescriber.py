@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import dateformat, timezone
 
 from intake.consent import current_notice
-from intake.questionnaire.display import date_words, display_value, is_missing
+from intake.questionnaire.display import date_words, display_value, is_missing, not_an_answer
 
 NOT_ANSWERED = "not answered"
 
@@ -31,10 +31,13 @@ class FactRow:
 
 
 def _answer(questionnaire, answers: dict[str, Any], question_id: str) -> str:
+    """The answer in words; "none" when the partner said so; "" when not answered."""
+    question = questionnaire.question(question_id)
+    said = not_an_answer(questionnaire, question, answers)
+    if said:
+        return said
     value = answers.get(question_id)
-    if is_missing(value) and not (question_id == "medications" and value == []):
-        return ""
-    return display_value(questionnaire.question(question_id), value)
+    return "" if is_missing(value) else display_value(question, value)
 
 
 def _born(date: Any) -> str:
@@ -102,8 +105,6 @@ def facts(summary) -> list[FactRow]:
         if body and (height is None or weight is None):
             body += f" (the other {NOT_ANSWERED})"
         allergies = _answer(q, answers, "allergies")
-        if not allergies and p.partner.submitted_at:
-            allergies = "none given (left empty)"
         for column, value in zip(
             cells,
             (

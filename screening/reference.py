@@ -115,6 +115,10 @@ def _question_row(question: Question, step: Step) -> str:
         notes.append(f"asked when {describe(question.when)}")
     if question.alert is not None:
         notes.append(f"shows crisis contacts when {describe(question.alert)}")
+    if question.none_for:
+        notes.append(f"ticked: the answer to `{question.none_for}` is none (said, not left empty)")
+    if question.skips_step:
+        notes.append("yes: the rest of the step reads as skipped by choice")
     choices = "; ".join(f"`{c.code}` {c.label}" for c in question.choices)
     return (
         f"| `{question.id}` | {_cell(question.label)} | {TYPE_WORDS[question.type]} | "
@@ -133,6 +137,8 @@ def questionnaire_reference(questionnaire: Questionnaire) -> str:
         "them. An id is never renamed or removed within a version; a change of meaning needs",
         "a new questionnaire version.",
         "",
+        'Every page of the questionnaire offers "Exit this page".',
+        "",
         "## Steps and questions",
         "",
     ]
@@ -144,8 +150,6 @@ def questionnaire_reference(questionnaire: Questionnaire) -> str:
             facts.append("The whole step is private: only the clinic's team reads it.")
         if step.when is not None:
             facts.append(f"Asked only when {describe(step.when)}.")
-        if step.exit_button:
-            facts.append('The page offers "Exit this page".')
         for check in step.checks:
             facts.append(
                 f"`{check.first}` and `{check.second}` are answered together or not at all."

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from intake.models import Consent, Couple, Partner
 from intake.questionnaire import QUESTIONNAIRES
-from intake.questionnaire.display import display_value, is_missing, printable, unreadable
+from intake.questionnaire.display import (
+    display_value,
+    is_missing,
+    not_an_answer,
+    printable,
+    unreadable,
+)
 from intake.questionnaire.document import check_value
 from intake.questionnaire.schema import Question, Questionnaire
 
@@ -345,6 +351,8 @@ def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
         for question in step.questions:
             if question.unit_of:
                 continue  # shown with its number: "154 lb (69.9 kg)"
+            if question.none_for:
+                continue  # "I have no …": shown as "none" in the row of the question it is for
             asked = [
                 question.id in p.unreadable
                 or question.when is None
@@ -355,7 +363,11 @@ def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
                 continue
             cells = [
                 p.unreadable.get(question.id)
-                or (_shown(question, p.answers.get(question.id), p.answers) if ok else "not asked")
+                or (
+                    _shown(question, p.answers.get(question.id), p.answers)
+                    if ok
+                    else not_an_answer(questionnaire, question, p.answers) or "not asked"
+                )
                 for p, ok in zip(partners, asked, strict=True)
             ]
             rows.append(AnswerRow(question, cells, question.private or step.private, asked))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import units
-from .schema import QType, Question
+from .schema import QType, Question, Questionnaire
 
 MONTHS = [
     "January",
@@ -70,12 +70,46 @@ def date_words(value: str) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
+# Not an answer, said as such: the partner said "none" (ticked "I have no allergies"), or
+# chose to skip the section; a question neither answered nor said so is "not answered".
+NONE = "none"
+SKIPPED = "chose to skip this section"
+
+
+def said_none(questionnaire: Questionnaire, question: Question, answers: dict[str, Any]) -> bool:
+    """The partner ticked the box saying the answer to this question is none."""
+    return any(
+        other.none_for == question.id and answers.get(other.id) is True
+        for other in questionnaire.step_of(question.id).questions
+    )
+
+
+def chose_to_skip(
+    questionnaire: Questionnaire, question: Question, answers: dict[str, Any]
+) -> bool:
+    """The partner chose to skip the section this question is in (and did not answer it)."""
+    return is_missing(answers.get(question.id)) and any(
+        other.skips_step and other is not question and answers.get(other.id) is True
+        for other in questionnaire.step_of(question.id).questions
+    )
+
+
+def not_an_answer(questionnaire: Questionnaire, question: Question, answers: dict[str, Any]) -> str:
+    """NONE or SKIPPED when the partner said so for this question, else ""."""
+    if said_none(questionnaire, question, answers):
+        return NONE
+    if chose_to_skip(questionnaire, question, answers):
+        return SKIPPED
+    return ""
+
+
 def display_value(question: Question, value: Any, answers: Mapping[str, Any] | None = None) -> str:
-    """A stored answer in words ("" when there is none). With the partner's other `answers`,
-    a weight or height typed in another unit is shown as typed, then as stored:
-    "154 lb (69.9 kg)"."""
+    """A stored answer in words ("" when there is none: an empty list of medicines is no
+    answer either, "none" is what the partner says with "I take no medicines"). With the
+    partner's other `answers`, a weight or height typed in another unit is shown as typed, then
+    as stored: "154 lb (69.9 kg)"."""
     if is_missing(value):
-        return "None listed" if question.type == QType.MEDS and value == [] else ""
+        return ""
     typed_in = answers.get(unit_key(question)) if answers is not None and question.unit else None
     if question.unit == "kg":
         return units.weight_words(value, typed_in)

@@ -199,6 +199,10 @@ class Question:
     unit_of: str | None = None  # choice: the unit `unit_of` was typed in, chosen beside its box
     # int/decimal: what to type, said when a box cannot be read as a number ("140 lbs")
     format_hint: str = ""
+    # bool, a box to tick ("I have no allergies"): ticked, the answer to that question (asked
+    # only when it is not ticked) is "none", said by the partner, not a box left empty.
+    none_for: str = ""
+    skips_step: bool = False  # bool ("I'd rather skip this section"): yes skips the rest
 
     def choice_label(self, code: Any) -> str:
         for choice in self.choices:
@@ -247,7 +251,6 @@ class Step:
     sections: tuple[Section, ...]
     intro: str = ""
     private: bool = False  # the whole step is clinician-only
-    exit_button: bool = False  # show "Exit this page"
     checks: tuple[BothOrNeither, ...] = ()
     when: Condition | None = None  # step asked only when this holds (over all answers)
 

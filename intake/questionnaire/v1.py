@@ -748,11 +748,19 @@ PHYSICAL = Step(
                     required=True,
                     when=any_of(Eq("ketamine_reaction", True), Eq("anaesthesia_reaction", True)),
                 ),
+                _yes_no(
+                    "no_allergies",
+                    "I have no allergies",
+                    "Tick this if you know of no allergy to medicines, foods, latex or "
+                    "anything else.",
+                    required=False,
+                    none_for="allergies",
+                ),
                 _long_text(
                     "allergies",
-                    "Do you have any allergies?",
-                    "To medicines, foods, latex or anything else, and what happens. "
-                    "Leave this empty if you have none.",
+                    "Please list your allergies.",
+                    "To medicines, foods, latex or anything else, and what happens.",
+                    when=Not(Eq("no_allergies", True)),
                 ),
             ),
         ),
@@ -769,8 +777,17 @@ MEDICATIONS = Step(
     sections=(
         Section(
             questions=(
+                _yes_no(
+                    "no_medicines",
+                    "I take no medicines",
+                    "No prescriptions, no medicines bought without a prescription, and no "
+                    "vitamins, herbal remedies or supplements.",
+                    required=False,
+                    none_for="medications",
+                ),
                 Question(
                     id="medications",
+                    when=Not(Eq("no_medicines", True)),
                     type=QType.MEDS,
                     label="Please list all the medicines you take.",
                     help=(
@@ -1028,6 +1045,7 @@ EXPERIENCES = Step(
                     "I'd rather skip this section",
                     "Tick this box to skip the questions on this page.",
                     required=False,
+                    skips_step=True,
                 ),
             ),
         ),
@@ -1197,7 +1215,6 @@ SAFETY = Step(
     id="safety",
     title="Your safety",
     private=True,
-    exit_button=True,
     intro=(
         "Your answers on this page are seen only by the clinical team. They are never shown "
         "to your partner. This form is not watched in real time, so if you are in danger or "

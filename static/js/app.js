@@ -69,22 +69,28 @@
     js.type = "hidden"; js.name = "js"; js.value = "1";
     form.appendChild(js);
 
-    // Next to an answer that raised an alert: a link up to the contacts (the panel is at the
-    // top of the page, out of sight when the answer is further down).
-    var crisisNote = function (box, on) {
-      var note = box.querySelector("[data-crisis-note]");
-      if (!note && on) {
-        note = document.createElement("p");
-        note.className = "crisis-note";
-        note.setAttribute("data-crisis-note", "");
-        note.appendChild(document.createTextNode("Thank you for telling us. "));
-        var link = document.createElement("a");
-        link.href = "#crisis-panel";
-        link.textContent = "See who you can contact for support now";
-        note.appendChild(link);
-        box.appendChild(note);
+    // The crisis panel goes right under the answer that raised it. The question stays where
+    // it is on the screen: moving the panel from above it is made up for by scrolling, and
+    // the page scrolls down only as far as the panel's first contact (the emergency number),
+    // never so far that the question's top leaves the screen.
+    var topBar = function () {
+      var bar = document.querySelector("[data-exit-this-page]");
+      return bar ? bar.getBoundingClientRect().bottom : 0;
+    };
+    var showPanelUnder = function (box) {
+      if (box.nextElementSibling !== panel) {
+        var before = box.getBoundingClientRect().top;
+        box.parentNode.insertBefore(panel, box.nextSibling);
+        var moved = box.getBoundingClientRect().top - before;
+        if (moved) window.scrollBy(0, moved);
       }
-      if (note) note.hidden = !on;
+      var wasHidden = panel.hidden;
+      panel.hidden = false;
+      var first = panel.querySelector(".crisis-list li") || panel;
+      var overflow = first.getBoundingClientRect().bottom + 16 - window.innerHeight;
+      var room = box.getBoundingClientRect().top - topBar() - 8;
+      if (overflow > 0) window.scrollBy(0, Math.min(overflow, Math.max(room, 0)));
+      return wasHidden;
     };
 
     var update = function (event) {
@@ -93,18 +99,21 @@
         if (box) box.hidden = !holds(conditions[qid]);
       });
       if (panel) {
-        var raised = false;
+        // The answer just given, if it raises the panel; else the first one that does.
+        var changed = event && event.target && event.target.closest
+          ? event.target.closest("[data-question]") : null;
+        var raisedBy = null;
         Object.keys(alerts).forEach(function (qid) {
           var box = form.querySelector('[data-question="' + qid + '"]');
-          var on = (!box || !box.hidden) && holds(alerts[qid]);
-          if (box) crisisNote(box, on);
-          raised = raised || on;
+          var on = box && !box.hidden && holds(alerts[qid]);
+          if (on && (!raisedBy || box === changed)) raisedBy = box;
         });
-        var wasHidden = panel.hidden;
-        if (raised) panel.hidden = false;
-        if (raised && wasHidden && event) {
-          var live = document.querySelector("[data-crisis-live]");
-          if (live) live.textContent = "Support contacts are shown at the top of this page.";
+        // Shown by an answer just given: under it. Once shown, the contacts stay.
+        if (raisedBy && event && (panel.hidden || raisedBy === changed)) {
+          if (showPanelUnder(raisedBy)) {
+            var live = document.querySelector("[data-crisis-live]");
+            if (live) live.textContent = "Support contacts are shown below your answer.";
+          }
         }
       }
     };
@@ -251,16 +260,51 @@
   }
 
   // ---- "Exit this page": a button, or Shift pressed 3 times within 5 seconds -------------
+  // What was typed on a step is sent first (a keepalive request, as a save of the step that
+  // stays unfinished), so an answer that raised the crisis panel still reaches the clinic;
+  // then the page is replaced in the history by the neutral site. The page is covered at
+  // once; the neutral site comes when the save is answered, or after 1.5 seconds at most.
   var exit = document.querySelector("[data-exit-link]");
   if (exit) {
     var overlay = document.querySelector("[data-exit-overlay]");
     var dots = document.querySelector("[data-exit-dots]");
     var status = document.querySelector("[data-exit-status]");
+    var hint = document.querySelector("[data-exit-hint]");
+    // The Shift hint only where there is a keyboard and a mouse (not on a touch screen).
+    if (hint && window.matchMedia && window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
+      hint.hidden = false;
+    }
+    var saveBeforeExit = function () {
+      if (!form || !window.fetch || !window.FormData) return null;
+      try {
+        var data = new FormData(form);
+        data.set("wizard_exit", "1");
+        data.set("js", "1");
+        return window.fetch(form.action || window.location.href, {
+          method: "POST", body: data, keepalive: true, credentials: "same-origin",
+          redirect: "manual", headers: { "X-Requested-With": "exit-this-page" }
+        });
+      } catch (e) {
+        return null;
+      }
+    };
+    var leaving = false;
     var go = function () {
+      if (leaving) return;
+      leaving = true;
       clearDrafts(null);
       if (overlay) overlay.hidden = false;
       document.body.classList.add("exiting");
-      window.location.replace(exit.href);
+      var left = false;
+      var leave = function () {
+        if (left) return;
+        left = true;
+        window.location.replace(exit.href);
+      };
+      var saving = saveBeforeExit();
+      if (!saving) { leave(); return; }
+      saving.then(leave, leave);
+      setTimeout(leave, 1500);
     };
     exit.addEventListener("click", function (e) { e.preventDefault(); go(); });
     // Only Shift pressed on its own counts: Shift+Tab (moving back through the questions) or

@@ -104,7 +104,9 @@ def test_with_javascript_a_disposition_is_saved_in_place_then_changed(
     second.get_by_label("Follow-up arranged", exact=True).check()
     second.get_by_role("button", name="Record", exact=True).click()
     second = flag(page, items[1].rule)
-    expect(second.get_by_text("This answer is 2001 characters; the limit is 2000. Please shorten it.")).to_be_visible()
+    expect(
+        second.get_by_text("This answer is 2001 characters; the limit is 2000. Please shorten it.")
+    ).to_be_visible()
     expect(second.get_by_label("Note", exact=True)).to_be_focused()
     expect(second.get_by_label("Note", exact=True)).to_have_value("x" * 2001)
     assert page.evaluate("() => window.notReloaded") is True

@@ -82,7 +82,24 @@ def test_pressing_shift_three_times_exits_too(at_safety, neutral_site):
     assert_no_answers_shown(page)
 
 
-def test_a_yes_to_a_safety_question_shows_crisis_contacts_on_the_same_page(at_safety):
+def _box_on_screen(page: Page, box) -> None:
+    """The question's top is on the screen, below the "Exit this page" bar (measured by the
+    browser's layout, not by the page's script: this works without JavaScript too)."""
+    top = box.bounding_box()["y"]
+    bar = page.locator("[data-exit-this-page]").bounding_box()
+    assert bar["y"] + bar["height"] <= top + 1 < page.viewport_size["height"], (bar, top)
+
+
+def _panel_right_under(page: Page, question_id: str) -> bool:
+    return page.locator(f'[data-question="{question_id}"] + [data-crisis-panel]').count() == 1
+
+
+def _on_screen(page: Page, element) -> None:
+    box = element.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"], box
+
+
+def test_a_yes_to_a_safety_question_shows_crisis_contacts_right_under_it(at_safety):
     page = at_safety(viewport=support.PHONE)
     address = page.url
     panel = page.locator("[data-crisis-panel]")
@@ -91,21 +108,101 @@ def test_a_yes_to_a_safety_question_shows_crisis_contacts_on_the_same_page(at_sa
     expect(panel).to_be_hidden()
 
     last = page.locator('[data-question="unsafe_now"]')
-    last.locator('[value="yes"]').check()  # the last question, far below the contacts
+    last.locator('[value="yes"]').check()  # the last question, far below the first
     expect(panel).to_be_visible()
     assert page.url == address  # the same page: nothing was sent yet
-    for contact in ("988", "911", "1-800-SUICIDE"):
+    assert _panel_right_under(page, "unsafe_now")
+    _box_on_screen(page, last)  # the question is not pushed off the screen
+    emergency = panel.locator(".crisis-list li").first
+    expect(emergency).to_contain_text("911")  # the emergency number first
+    expect(emergency).to_be_in_viewport()
+    for contact in ("988", "1-800-SUICIDE"):
         expect(panel).to_contain_text(contact)
     expect(page.locator("[data-crisis-live]")).to_have_text(
-        "Support contacts are shown at the top of this page."
+        "Support contacts are shown below your answer."
     )
-    # Where the answer was given, in sight, a link up to the contacts.
-    note = last.locator("[data-crisis-note]")
-    expect(note).to_be_in_viewport()
     support.check_page(page, "crisis contacts shown", "intake-crisis-contacts")
-    note.get_by_role("link", name="See who you can contact for support now").click()
-    expect(panel).to_be_focused()
-    expect(panel.get_by_role("heading")).to_be_in_viewport()
-    last.locator('[value="no"]').check()
-    expect(note).to_be_hidden()
+
+    # A yes further up: the contacts move under it, and it stays where it was on the screen.
+    first = page.locator('[data-question="si_wish_dead"]')
+    first.scroll_into_view_if_needed()
+    first.locator('[value="yes"]').check()
+    assert _panel_right_under(page, "si_wish_dead")
+    _box_on_screen(page, first)
+    expect(panel.locator(".crisis-list li").first).to_be_in_viewport()
+    first.locator('[value="no"]').check()
     expect(panel).to_be_visible()  # once shown, the contacts stay
+
+
+def test_without_javascript_saving_a_yes_shows_the_contacts_before_moving_on(at_safety):
+    page = at_safety(viewport=support.PHONE, javascript=False)
+    support.fill_step(page, "safety", {**ANSWERS, "unsafe_now": True})
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    support.expect_step(page, "safety")  # the same step again, saved
+    panel = page.locator("[data-crisis-panel]")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("Your answers on this page are saved.")
+    assert _panel_right_under(page, "unsafe_now")
+    _box_on_screen(page, page.locator('[data-question="unsafe_now"]'))
+    _on_screen(page, panel.locator(".crisis-list li").first)
+    support.shoot(page, "intake-crisis-no-javascript")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    support.expect_step(page, "practical")
+
+
+@pytest.fixture
+def at_review(new_page):
+    """A partner who has answered every step, on a phone or a desk, with their link open."""
+
+    def open_review(**page_options):
+        case = services.create_case(email_a="a@example.com", email_b="b@example.com")
+        partner = case.couple.partner("a")
+        seed_steps(partner, ANSWERS, steps_before("review"))
+        page = new_page(**page_options)
+        support.open_link(page, case.links["a"])
+        support.expect_step(page, "review")
+        return page, partner
+
+    return open_review
+
+
+@pytest.mark.parametrize("step_id", ["goals", "mood", "review"])
+def test_exit_this_page_is_on_the_goals_mood_and_review_pages(at_review, step_id):
+    page, _ = at_review()
+    page.goto(f"/intake/{page.url.split('/')[-3]}/{step_id}/")
+    support.expect_step(page, step_id)
+    exit_button = page.get_by_role("link", name="Emergency Exit this page")
+    expect(exit_button).to_be_in_viewport()
+    # A keyboard and a mouse: the Shift shortcut is offered.
+    expect(page.locator("[data-exit-hint]")).to_be_visible()
+    page.locator("main").press("End")
+    expect(exit_button).to_be_in_viewport()  # it stays at the top while scrolling
+    support.check_page(page, f"{step_id} step", f"intake-exit-{step_id}")
+
+
+def test_on_a_touch_screen_there_is_no_shift_hint(at_review):
+    page, _ = at_review(viewport=support.PHONE, has_touch=True, is_mobile=True)
+    expect(page.get_by_role("link", name="Emergency Exit this page")).to_be_in_viewport()
+    expect(page.locator("[data-exit-hint]")).to_be_hidden()
+
+
+def test_exit_saves_what_was_typed_first_and_the_clinic_is_told(at_review, neutral_site):
+    from screening.models import UrgentAlert
+
+    page, partner = at_review(viewport=support.PHONE)
+    page.goto(page.url.replace("/review/", "/mood/"))
+    support.expect_step(page, "mood")
+    page.locator('[name="mood-phq9_9"][value="2"]').check()  # not sent: no button pressed
+    expect(page.locator("[data-crisis-panel]")).to_be_visible()
+    page.get_by_role("link", name="Emergency Exit this page").click()
+    page.wait_for_url(neutral_site)
+
+    partner.answer_set.refresh_from_db()
+    assert partner.answer_set.answers["phq9_9"] == 2
+    assert list(UrgentAlert.objects.filter(partner=partner).values_list("rule", flat=True)) == [
+        "SI-2"
+    ]
+    page.go_back()
+    assert_no_answers_shown(page)

@@ -127,6 +127,17 @@ def crisis_panel_shown(response_or_html) -> bool:
     return bool(match) and not re.search(r"\shidden(\s|>|=)", match.group(0))
 
 
+def crisis_panel_under(response_or_html) -> str | None:
+    """The question the crisis panel comes right after on the page ("" when it comes before
+    every question, None when there is no panel)."""
+    html = response_or_html if isinstance(response_or_html, str) else html_of(response_or_html)
+    at = html.find("data-crisis-panel")
+    if at < 0:
+        return None
+    before = re.findall(r'data-question="([^"]+)"', html[:at])
+    return before[-1] if before else ""
+
+
 def assert_error_shown(response, field_name: str, message: str | None = None) -> str:
     """The field's error is shown next to it and in the summary, which links to the field."""
     assert response.status_code == 200, response.status_code

@@ -5,10 +5,14 @@ import pytest
 from django.test import Client, override_settings
 
 from intake.demo import make_answers
-from intake.questionnaire import CRISIS_CONTACTS, CURRENT
+from intake.models import AnswerSet
+from intake.questionnaire import CURRENT, crisis_contacts
+from screening.models import UrgentAlert
 from tests.conftest import open_link
 from tests.intake.helpers import (
+    STEP_IDS,
     crisis_panel_shown,
+    crisis_panel_under,
     html_of,
     post_step,
     seed_steps,
@@ -16,6 +20,7 @@ from tests.intake.helpers import (
     steps_before,
     visible_text,
 )
+from tests.pageform import fill, parse_form
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +39,61 @@ def _exit_link_shown(response) -> bool:
     return 'href="/exit/"' in html_of(response) and "Exit this page" in visible_text(response)
 
 
-def test_the_safety_step_has_an_exit_this_page_link(partner_a):
+def test_every_partner_page_has_an_exit_this_page_link(partner_a):
+    answers = _at(partner_a, "review")
+    for step_id in STEP_IDS:
+        page = partner_a.get(step_url(partner_a, step_id))
+        assert page.status_code == 200, step_id
+        assert _exit_link_shown(page), step_id
+    post_step(partner_a, "review", answers)
+    submitted = partner_a.get(f"/intake/{partner_a.partner.public_id}/submitted/")
+    assert "Thank you" in visible_text(submitted)
+    assert _exit_link_shown(submitted)
+
+
+def _exit_save(client, step_id, answers, **extra):
+    """What the page's script sends on "Exit this page": the step's fields as they are."""
+    page = client.get(step_url(client, step_id))
+    data = fill(parse_form(html_of(page)), answers, CURRENT.step(step_id).questions)
+    data.update({"wizard_exit": "1", "js": "1", **extra})
+    return client.post(step_url(client, step_id), data)
+
+
+def test_exit_saves_a_half_filled_safety_step_and_tells_the_clinic(
+    partner_a, django_capture_on_commit_callbacks
+):
     _at(partner_a, "safety")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _exit_save(partner_a, "safety", {"si_thoughts": True, "si_intent": True})
+    assert response.status_code == 204
+    answer_set = AnswerSet.objects.get(partner=partner_a.partner)
+    assert answer_set.answers["si_thoughts"] is True
+    assert answer_set.answers["si_intent"] is True
+    assert "safety" not in answer_set.completed_steps  # kept as the unfinished draft
+    alerts = UrgentAlert.objects.filter(partner=partner_a.partner)
+    assert [alert.rule for alert in alerts] == ["SI-1"]
+    # Coming back, the step shows what was given, with the rest still to answer.
     page = partner_a.get(step_url(partner_a, "safety"))
-    assert page.status_code == 200
-    assert _exit_link_shown(page)
-    assert not _exit_link_shown(partner_a.get(step_url(partner_a, "about")))
+    assert "You have not finished this step yet" in visible_text(page)
+    assert crisis_panel_shown(page)
+
+
+def test_exit_saves_nothing_from_a_page_made_for_someone_else(partner_a):
+    _at(partner_a, "safety")
+    response = _exit_save(partner_a, "safety", {"si_thoughts": True}, intake_page="forged")
+    assert response.status_code == 204
+    answers = AnswerSet.objects.get(partner=partner_a.partner).answers
+    assert "si_thoughts" not in answers
+    assert not UrgentAlert.objects.filter(partner=partner_a.partner).exists()
+
+
+def test_exit_from_the_review_page_never_submits(partner_a):
+    answers = _at(partner_a, "review")
+    response = _exit_save(partner_a, "review", answers)
+    assert response.status_code == 204
+    partner_a.partner.refresh_from_db()
+    assert not partner_a.partner.is_submitted
+    assert "review" not in AnswerSet.objects.get(partner=partner_a.partner).completed_steps
 
 
 @override_settings(EXIT_PAGE_URL="https://weather.example.org/")
@@ -58,34 +112,47 @@ def test_exit_ends_the_session_and_goes_to_a_neutral_site(partner_a):
 
 
 @pytest.mark.parametrize("question_id", ALERTING)
-def test_an_alerting_safety_answer_shows_crisis_contacts_at_once(partner_a, question_id):
+def test_an_alerting_safety_answer_shows_crisis_contacts_under_it_before_moving_on(
+    partner_a, question_id
+):
+    """Without JavaScript: the step is saved, and comes back with the contacts right under
+    the answer; the next "Save and continue" moves on."""
     answers = _at(partner_a, "safety", **{question_id: True})
     if question_id == "si_thoughts":
         answers.update(si_method=False, si_intent=False, si_plan=False)
     response = post_step(partner_a, "safety", answers)
     assert response.status_code == 302
-    assert response["Location"] == step_url(partner_a, "practical")
+    assert response["Location"] == step_url(partner_a, "safety") + f"#question-{question_id}"
+    assert "safety" in AnswerSet.objects.get(partner=partner_a.partner).completed_steps
 
-    following = partner_a.get(response["Location"])
-    assert crisis_panel_shown(following)
-    text = visible_text(following)
-    assert "988" in text
-    for contact in CRISIS_CONTACTS:
+    again = partner_a.get(step_url(partner_a, "safety"))
+    assert crisis_panel_shown(again)
+    assert crisis_panel_under(again) == question_id
+    text = visible_text(again)
+    assert "Your answers on this page are saved." in text
+    for contact in crisis_contacts("CA-BC"):
         assert contact.contact in text
-    # Shown once on the next page; the safety step itself keeps showing them.
-    assert not crisis_panel_shown(partner_a.get(step_url(partner_a, "practical")))
-    assert crisis_panel_shown(partner_a.get(step_url(partner_a, "safety")))
+    # The emergency number first.
+    assert text.index("Immediate danger") < text.index("988 Suicide Crisis Helpline")
 
-
-def test_suicidal_thoughts_show_crisis_contacts_on_the_next_page_and_the_step(partner_a):
-    answers = _at(partner_a, "safety", si_thoughts=True, si_method=True, si_intent=False)
-    answers["si_plan"] = False
     response = post_step(partner_a, "safety", answers)
-    following = partner_a.get(response["Location"])
-    assert "Practical arrangements" in visible_text(following)
-    assert crisis_panel_shown(following)
-    assert 'href="tel:988"' in html_of(following)
-    assert crisis_panel_shown(partner_a.get(step_url(partner_a, "safety")))
+    assert response["Location"] == step_url(partner_a, "practical")
+    assert not crisis_panel_shown(partner_a.get(response["Location"]))
+    # The step itself keeps showing them, without the "saved" note.
+    later = partner_a.get(step_url(partner_a, "safety"))
+    assert crisis_panel_shown(later) and crisis_panel_under(later) == question_id
+    assert "Your answers on this page are saved." not in visible_text(later)
+
+
+def test_the_contacts_go_under_the_first_answer_that_raised_them(partner_a):
+    answers = _at(partner_a, "safety", si_thoughts=True, si_method=True, si_intent=False)
+    answers.update(si_plan=False, unsafe_now=True)
+    response = post_step(partner_a, "safety", answers)
+    assert response["Location"].endswith("#question-si_thoughts")
+    page = partner_a.get(step_url(partner_a, "safety"))
+    assert crisis_panel_under(page) == "si_thoughts"
+    assert 'href="tel:988"' in html_of(page)
+    assert 'href="tel:911"' in html_of(page)
 
 
 def test_an_unfinished_alerting_step_shows_crisis_contacts_with_its_errors(partner_a):
@@ -94,12 +161,15 @@ def test_an_unfinished_alerting_step_shows_crisis_contacts_with_its_errors(partn
     response = post_step(partner_a, "safety", answers)
     assert response.status_code == 200
     assert crisis_panel_shown(response)
+    assert crisis_panel_under(response) == "si_thoughts"
     assert "Please answer this question." in visible_text(response)
 
 
-def test_with_javascript_the_next_page_does_not_repeat_the_contacts(partner_a):
+def test_with_javascript_the_step_moves_on_at_once(partner_a):
+    """The page's script showed the contacts when the answer was chosen."""
     answers = _at(partner_a, "safety", si_wish_dead=True)
     response = post_step(partner_a, "safety", answers, extra={"js": "1"})
+    assert response["Location"] == step_url(partner_a, "practical")
     assert not crisis_panel_shown(partner_a.get(response["Location"]))
     assert crisis_panel_shown(partner_a.get(step_url(partner_a, "safety")))
 
@@ -108,19 +178,55 @@ def test_no_alerting_answer_no_crisis_panel(partner_a):
     answers = _at(partner_a, "safety")
     safety = partner_a.get(step_url(partner_a, "safety"))
     assert not crisis_panel_shown(safety)  # on the page, hidden, for the page's script
+    assert crisis_panel_under(safety) == ALERTING[0]
     response = post_step(partner_a, "safety", answers)
+    assert response["Location"] == step_url(partner_a, "practical")
     following = partner_a.get(response["Location"])
     assert "data-crisis-panel" not in html_of(following)
     assert not crisis_panel_shown(partner_a.get(step_url(partner_a, "safety")))
 
 
 @pytest.mark.parametrize(("phq9_9", "shown"), [(0, False), (1, True), (3, True)])
-def test_phq9_item_9_shows_crisis_contacts(partner_a, phq9_9, shown):
+def test_phq9_item_9_shows_crisis_contacts_under_it(partner_a, phq9_9, shown):
     answers = _at(partner_a, "mood", phq9_9=phq9_9)
     response = post_step(partner_a, "mood", answers)
-    assert response["Location"] == step_url(partner_a, "experiences")
-    assert crisis_panel_shown(partner_a.get(response["Location"])) is shown
-    assert crisis_panel_shown(partner_a.get(step_url(partner_a, "mood"))) is shown
+    mood = step_url(partner_a, "mood")
+    expected = f"{mood}#question-phq9_9" if shown else step_url(partner_a, "experiences")
+    assert response["Location"] == expected
+    page = partner_a.get(mood)
+    assert crisis_panel_shown(page) is shown
+    assert crisis_panel_under(page) == "phq9_9"
+
+
+@pytest.mark.parametrize(
+    ("region", "shown", "not_shown"),
+    [
+        ("CA-BC", ["911", "988", "1-800-784-2433", "310-6789"], ["741741", "800-799-7233"]),
+        ("CA", ["911", "988", "1-800-668-6868"], ["1-800-784-2433", "741741"]),
+        ("US", ["911", "988", "741741", "800-799-7233"], ["1-800-784-2433", "310-6789"]),
+    ],
+)
+def test_the_clinics_region_chooses_the_contacts(partner_a, settings, region, shown, not_shown):
+    settings.CRISIS_REGION = region
+    _at(partner_a, "mood", phq9_9=2)
+    page = partner_a.get(step_url(partner_a, "mood"))
+    text = visible_text(page)
+    for contact in shown:
+        assert contact in text, (region, contact)
+    for contact in not_shown:
+        assert contact not in text, (region, contact)
+    first = crisis_contacts(region)[0]
+    assert first.contact == "911"
+    assert text.index("Immediate danger") < text.index("988")
+
+
+def test_a_region_with_no_contacts_stops_the_app(settings):
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.CRISIS_REGION = "Atlantis"
+    with pytest.raises(ImproperlyConfigured, match="CRISIS_REGION must be one of CA-BC, CA, US"):
+        apps.get_app_config("intake").ready()
 
 
 # --- no back-button leak --------------------------------------------------------------------------

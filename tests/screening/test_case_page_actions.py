@@ -45,8 +45,12 @@ def test_from_the_script_a_refusal_comes_back_with_its_message_and_the_typing(pe
     response = send(people.clinician, couple, "VOL-1", "b", "follow_up", "z" * 2001)
     assert response.status_code == 400
     data = response.json()
-    assert "This answer is 2001 characters; the limit is 2000. Please shorten it." in data["message"]
-    assert "This answer is 2001 characters; the limit is 2000. Please shorten it." in visible_text(data["html"])
+    assert (
+        "This answer is 2001 characters; the limit is 2000. Please shorten it." in data["message"]
+    )
+    assert "This answer is 2001 characters; the limit is 2000. Please shorten it." in visible_text(
+        data["html"]
+    )
     assert ">" + "z" * 2001 + "</textarea>" in data["html"]
 
     send(people.clinician, couple, "VOL-1", "b", "follow_up", "Will see B alone.")

@@ -131,7 +131,7 @@ def test_page_one_answers_the_prescribers_first_questions_for_both_partners(case
     assert medicines[0] == "Sertraline – 50 mg – once a day"
     assert f"Current medicines (dose, how often) {medicines[0]} {medicines[1]}" in cover
     assert not ans["a"].get("allergies") and not ans["b"].get("allergies")
-    assert "Allergies none given (left empty) none given (left empty)" in cover
+    assert "Allergies not answered not answered" in cover  # nothing said either way
     pregnancy = [display_value(q("pregnancy"), ans[p]["pregnancy"]) for p in "ab"]
     assert f"Pregnancy, breastfeeding {pregnancy[0]} {pregnancy[1]}" in cover
     assert f"Escort home {ans['a']['escort_name']} (the partner)" in cover

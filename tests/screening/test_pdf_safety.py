@@ -100,7 +100,7 @@ def test_urls_and_file_paths_in_answers_are_printed_not_fetched(db, listening_se
     assert "root:x:0:0" not in text
     for value in (*typed.values(), *typed_b.values()):
         assert squeezed(value) in squeezed(text), value
-    assert "Do you have any allergies? file:///etc/passwd" in flat(text)
+    assert "Please list your allergies. file:///etc/passwd" in flat(text)
     # Letters beyond Noto Sans Latin come from a fallback font, not from wrong glyphs.
     assert f"What name would you like us to call you? Sam {NAME_IN_FOUR_SCRIPTS}" in flat(text)
     assert "What is your date of birth? 10 March 1958 30 September 1985" in flat(text)

@@ -134,12 +134,12 @@ STEPS: list[tuple[str, dict[str, st.SearchStrategy[Any]], set[str]]] = [
             "none", "overactive_controlled", "overactive_not_controlled", "underactive",
             "not_sure"),
         "pregnancy": multi(PREGNANCY, ("none", "not_applicable")),
-        "allergies": TEXT,
-    }, {"allergies"}),
+        "no_allergies": BOOL,
+    }, {"no_allergies"}),
     ("medications", {
-        "medications": MEDS,
+        "no_medicines": BOOL,
         "med_classes": multi(MED_CLASSES, ("none",)),
-    }, {"medications"}),
+    }, {"no_medicines"}),
     ("mental_health", {
         "conditions_told": multi(CONDITIONS_TOLD, ("none",)),
         **{qid: BOOL for qid in (
@@ -187,6 +187,8 @@ CONDITIONAL: list[tuple[str, str, Condition, st.SearchStrategy[Any]]] = [
      lambda a: a.get("angina_stent_bypass") is True, MONTH),
     ("reaction_details", "physical",
      lambda a: a.get("ketamine_reaction") is True or a.get("anaesthesia_reaction") is True, TEXT),
+    ("allergies", "physical", lambda a: a.get("no_allergies") is not True, TEXT),
+    ("medications", "medications", lambda a: a.get("no_medicines") is not True, MEDS),
     ("mania_now", "mental_health", lambda a: a.get("mania_ever") is True, BOOL),
     *[(qid, "substances", lambda a: a.get("auditc_1", 0) >= 1, st.integers(0, 4))
       for qid in ("auditc_2", "auditc_3")],

@@ -13,7 +13,7 @@ import pytest
 from intake import services as intake_services
 from intake.demo import demo_document, make_answers
 from intake.questionnaire import CURRENT
-from intake.questionnaire.display import display_value
+from intake.questionnaire.display import display_value, not_an_answer
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
 
@@ -224,6 +224,7 @@ def test_every_answer_of_both_partners_side_by_side_step_by_step(people):
             q
             for q in step.questions
             if not q.unit_of  # shown with its number
+            and not q.none_for  # "I have no allergies": said in the allergies row
             and any(q.when is None or q.when.holds(answers[label]) for label in "ab")
         ]
         assert [row[0].removesuffix(" private") for row in rows] == [q.label for q in asked], title
@@ -231,19 +232,20 @@ def test_every_answer_of_both_partners_side_by_side_step_by_step(people):
             assert len(row) == 3
             for label, cell in zip("ab", row[1:], strict=True):
                 if question.when is not None and not question.when.holds(answers[label]):
-                    assert cell == "not asked"
+                    said = not_an_answer(CURRENT, question, answers[label])
+                    assert cell == (said or "not asked"), (question.id, label)
                 else:
                     expected = display_value(
                         question, answers[label].get(question.id), answers[label]
                     )
-                    assert cell == (expected or "missing"), (question.id, label)
+                    assert cell == (expected or "not answered"), (question.id, label)
     assert answer_row(page, "preferred_name") == [
         "What name would you like us to call you?",
         "Sam",
         "Alex",
     ]
     assert answer_row(page, "heart_attack_when")[1:] == ["not asked", "May 2026"]
-    assert answer_row(page, "gender_identity")[1:] == ["missing", "missing"]
+    assert answer_row(page, "gender_identity")[1:] == ["not answered", "not answered"]
 
 
 def test_private_answers_are_marked_private(people):
@@ -267,12 +269,12 @@ def test_missing_answers_are_shown_as_missing(people):
         del data["partners"][label]["relationship_intent"]
     case = p.imported_case(data)
     page = case_page(people, case.couple)
-    assert answer_row(page, "readiness")[1:] == ["8", "missing"]
+    assert answer_row(page, "readiness")[1:] == ["8", "not answered"]
     assert answer_row(page, "goal_areas")[1:] == [
         "Talking and listening to each other; Trust",
-        "missing",
+        "not answered",
     ]
-    assert answer_row(page, "email")[1:] == ["sam@example.com", "missing"]
+    assert answer_row(page, "email")[1:] == ["sam@example.com", "not answered"]
     discordance = p.table_rows(p.section_html(page, "disc-heading"))
     assert discordance[1] == [
         "Goal areas",

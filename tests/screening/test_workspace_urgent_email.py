@@ -124,7 +124,8 @@ def test_a_mail_server_that_fails_never_breaks_the_partners_page_and_is_tried_ag
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     response = _save_safety(partner_a, answers)
-    assert response["Location"].endswith("/practical/")
+    # Saved: the step comes back with the crisis contacts under the answer (no JavaScript).
+    assert response["Location"].endswith("/safety/#question-unsafe_now")
     assert mail.outbox == []
     alert = UrgentAlert.objects.get()
     assert alert.rule == "IPV-1" and alert.notified_at is None  # not told yet: kept
