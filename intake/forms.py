@@ -554,6 +554,14 @@ class StepForm(forms.Form):
                 f"You ticked “{question.label}” and also filled in the question below it. "
                 "Please untick the box, or clear what is written below.",
             )
+            # With the box in error the question below counts as asked again (its draft keeps
+            # what was typed there): it is checked as any asked question is.
+            if target.type == QType.MEDS:
+                self._check_meds(target, cleaned)
+            elif target.id not in self.errors and (
+                problem := check_value(target, to_document_value(target, cleaned.get(target.id)))
+            ):
+                self.add_error(target.id, problem)
 
     def step_question(self, question_id: str) -> Question:
         return next(q for q in self.step.questions if q.id == question_id)
