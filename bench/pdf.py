@@ -212,7 +212,7 @@ def main():
     call_command("migrate", verbosity=0)
     import logging
 
-    logging.getLogger("screening.services").setLevel(logging.ERROR)  # no alert e-mail set
+    logging.getLogger("screening.alerts").setLevel(logging.ERROR)  # no alert e-mail set
     couple, unanswered, flags = build_case()
     print(
         f"case {couple.reference}: {len(flags)} flags "

@@ -14,6 +14,7 @@ from django.utils import timezone
 from intake import services as intake_services
 from intake.models import Couple, Partner
 
+from . import signals
 from .models import (
     AuditEntry,
     Disposition,
@@ -201,8 +202,6 @@ def sign_off(couple: Couple, user, note: str, request=None) -> SignOff:
         raise ReviewError("Write a short summary note for the prescriber.")
     signed = SignOff.objects.create(couple=couple, screening=screening, by=user, note=note)
     record(user, AuditEntry.Action.SIGNED_OFF, couple, request=request)
-    from . import signals
-
     transaction.on_commit(
         lambda: signals.case_signed_off.send(sender=SignOff, sign_off=signed, request=request)
     )
@@ -268,7 +267,7 @@ def make_summary_again(couple: Couple, user, request=None) -> SignOff:
     signed.summary_error = ""
     signed.save(update_fields=["summary_failed_at", "summary_error"])
     record(user, AuditEntry.Action.PDF_REQUESTED_AGAIN, couple, request=request)
-    from .tasks import generate_summary
-
-    transaction.on_commit(lambda: generate_summary.enqueue(signed.pk))
+    transaction.on_commit(
+        lambda: signals.summary_requested_again.send(sender=SignOff, sign_off=signed)
+    )
     return signed
