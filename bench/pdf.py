@@ -111,7 +111,7 @@ def measure_memory(couple_pk: int, runs: int) -> list[dict]:
             check=True,
             capture_output=True,
             text=True,
-            env=os.environ.copy(),
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return results
