@@ -17,8 +17,8 @@ from screening.engine import (
     PRIVATE_QUESTIONS,
     RULES,
     WORDS_NEVER_USED,
-    Flag,
     Parameters,
+    RaisedFlag,
     Severity,
     flag_sort_key,
     partner_flags,
@@ -124,7 +124,9 @@ def answers_with(**overrides: Any) -> dict[str, Any]:
     return answers
 
 
-def flags_for(answers: dict, params: Parameters = DEFAULTS, on: date = APPOINTMENT) -> list[Flag]:
+def flags_for(
+    answers: dict, params: Parameters = DEFAULTS, on: date = APPOINTMENT
+) -> list[RaisedFlag]:
     return partner_flags(answers, "a", on, params)
 
 
@@ -132,7 +134,7 @@ def raised(answers: dict, params: Parameters = DEFAULTS, on: date = APPOINTMENT)
     return {flag.rule for flag in flags_for(answers, params, on)}
 
 
-def the_flag(rule: str, answers: dict, params: Parameters = DEFAULTS) -> Flag:
+def the_flag(rule: str, answers: dict, params: Parameters = DEFAULTS) -> RaisedFlag:
     [flag] = [f for f in flags_for(answers, params) if f.rule == rule]
     return flag
 
