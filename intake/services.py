@@ -88,7 +88,8 @@ def send_invitation(partner: Partner, link: str) -> None:
     )
 
 
-def open_link(partner: Partner) -> None:
+def mark_started(partner: Partner) -> None:
+    """The partner has opened their link: an invited partner is now in progress."""
     if partner.status == Partner.Status.INVITED:
         Partner.objects.filter(pk=partner.pk, status=Partner.Status.INVITED).update(
             status=Partner.Status.IN_PROGRESS, started_at=timezone.now()
