@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import dateformat, timezone
 
-from intake.questionnaire.display import display_value, is_missing
+from intake.questionnaire.display import display_value
 
 NOT_ANSWERED = "not answered"
 
@@ -30,10 +30,8 @@ class FactRow:
 
 
 def _answer(questionnaire, answers: dict[str, Any], question_id: str) -> str:
-    value = answers.get(question_id)
-    if is_missing(value) and not (question_id == "medications" and value == []):
-        return ""
-    return display_value(questionnaire.question(question_id), value)
+    # "" when missing; an empty medicines list reads "None listed" (display_value).
+    return display_value(questionnaire.question(question_id), answers.get(question_id))
 
 
 def _blood_pressure(questionnaire, partner) -> str:

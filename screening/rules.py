@@ -28,6 +28,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from intake.questionnaire.answers import age as partner_age
+from intake.questionnaire.answers import age_on, parse_date
 from screening.scoring import (
     HARK_ITEMS,
     INSTRUMENT_NAMES,
@@ -218,20 +220,7 @@ def _label(code: str, labels: Mapping[str, str]) -> str:
     return labels.get(code, code.replace("_", " "))
 
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
-
-
-def parse_date(value: Any) -> date | None:
-    """A date from a date object or "YYYY-MM-DD"; None when absent or unreadable."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and (match := _DATE.match(value)):
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return None
-    return None
 
 
 def month_of(value: Any) -> tuple[int, int] | None:
@@ -248,15 +237,6 @@ def month_of(value: Any) -> tuple[int, int] | None:
 def months_before(on_date: date, year: int, month: int) -> int:
     """Whole calendar months from (year, month) to on_date's month; negative if after it."""
     return (on_date.year * 12 + on_date.month) - (year * 12 + month)
-
-
-def age_on(date_of_birth: date, on_date: date) -> int:
-    """Age in whole years on on_date; a birthday on that day counts as reached.
-
-    Someone born on 29 February reaches their birthday on 1 March in non-leap years.
-    """
-    before_birthday = (on_date.month, on_date.day) < (date_of_birth.month, date_of_birth.day)
-    return on_date.year - date_of_birth.year - int(before_birthday)
 
 
 # --- suicide risk and safety (private step) ------------------------------------------------
@@ -828,13 +808,8 @@ me_6 = _simple(
 # --- age ---------------------------------------------------------------------------------------
 
 
-def _age(p: PartnerContext) -> int | None:
-    born = parse_date(p.answers.get("date_of_birth"))
-    return None if born is None else age_on(born, p.on_date)
-
-
 def ag_1(p: PartnerContext) -> Hit | None:
-    age = _age(p)
+    age = partner_age(p.answers, p.on_date)
     if age is None or age >= p.params.min_age:
         return None
     message = (
@@ -845,7 +820,7 @@ def ag_1(p: PartnerContext) -> Hit | None:
 
 
 def ag_2(p: PartnerContext) -> Hit | None:
-    age = _age(p)
+    age = partner_age(p.answers, p.on_date)
     if age is None or age < 65:
         return None
     message = (

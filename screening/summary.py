@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from intake.models import Couple, Partner
 from intake.questionnaire import QUESTIONNAIRES
-from intake.questionnaire.display import display_value, is_missing, printable, unreadable
+from intake.questionnaire.answers import age, is_missing
+from intake.questionnaire.display import display_value, printable, unreadable
 from intake.questionnaire.document import check_value
 from intake.questionnaire.schema import Question, Questionnaire
 
@@ -83,14 +84,6 @@ class AnswerRow:
     cells: list[str]  # one per partner; "" = missing
     private: bool
     asked: list[bool]
-
-
-def _age(date_of_birth: str | None, on: datetime.date) -> int | None:
-    try:
-        born = datetime.date.fromisoformat(date_of_birth or "")
-    except ValueError:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def _partner_answers(partner: Partner) -> dict[str, Any]:
@@ -195,7 +188,7 @@ def build(couple: Couple) -> CaseSummary:
                 answers=answers,
                 preferred_name=answers.get("preferred_name", ""),
                 date_of_birth=answers.get("date_of_birth", ""),
-                age=_age(answers.get("date_of_birth"), on_date),
+                age=age(answers, on_date),
                 unreadable=bad,
             )
         )

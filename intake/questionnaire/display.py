@@ -4,6 +4,7 @@ import json
 import re
 from typing import Any
 
+from .answers import is_missing
 from .schema import QType, Question
 
 # What cannot be printed: control characters other than tab, new line and carriage return,
@@ -32,10 +33,6 @@ def unreadable(value: Any) -> str:
     if len(text) > 200:
         text = text[:200] + "…"
     return f"(stored value not readable: {text})"
-
-
-def is_missing(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 def display_value(question: Question, value: Any) -> str:

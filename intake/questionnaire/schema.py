@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .answers import is_missing
+
 
 class QType(StrEnum):
     BOOL = "bool"
@@ -111,7 +113,7 @@ class Answered(Condition):
     question: str
 
     def holds(self, values):
-        return values.get(self.question) not in (None, "", [])
+        return not is_missing(values.get(self.question))
 
     def questions(self):
         return {self.question}
