@@ -28,6 +28,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.answers import age as partner_age
 from intake.questionnaire.answers import age_on, parse_date
 from screening.scoring import (
@@ -90,33 +91,12 @@ _SEVERITY_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.REVIEW: 2, Seve
 URGENT, HIGH, REVIEW, INFO = Severity.URGENT, Severity.HIGH, Severity.REVIEW, Severity.INFO
 
 # Private questions feed only per-partner flags (docs/design.md): never a couple-level flag.
-SAFETY_STEP_QUESTIONS = frozenset(
-    {
-        "si_wish_dead",
-        "si_thoughts",
-        "si_method",
-        "si_intent",
-        "si_plan",
-        "si_behaviour",
-        "si_behaviour_3m",
-        "ipv_humiliated",
-        "ipv_afraid",
-        "ipv_forced_sex",
-        "ipv_physical",
-        "ipv_hurt_partner",
-        "unsafe_now",
-    }
-)
-PRIVATE_QUESTIONS = (
-    frozenset({"whose_idea", "free_to_decline", "pressured"}) | SAFETY_STEP_QUESTIONS
+# Which ones are private is the questionnaire's to say (`Step.is_private`).
+PRIVATE_QUESTIONS: frozenset[str] = frozenset().union(
+    *(questionnaire.private_ids for questionnaire in QUESTIONNAIRES.values())
 )
 # HARK is scored from the safety step, so its score is private too.
 PRIVATE_INSTRUMENTS = frozenset({"hark"})
-
-
-def is_private(question_id: str) -> bool:
-    """Private by the list above, or by belonging to the safety step's id families."""
-    return question_id in PRIVATE_QUESTIONS or question_id.startswith(("si_", "ipv_"))
 
 
 # The only answers couple checks are given (an allow-list, so a new private question can
@@ -124,7 +104,7 @@ def is_private(question_id: str) -> bool:
 COUPLE_QUESTIONS = frozenset(
     {"relationship_intent", "readiness", "goal_areas", "csi_1", "csi_2", "csi_3", "csi_4"}
 )
-if any(is_private(qid) for qid in COUPLE_QUESTIONS):  # pragma: no cover - a guard
+if COUPLE_QUESTIONS & PRIVATE_QUESTIONS:  # pragma: no cover - a guard
     raise RuntimeError("COUPLE_QUESTIONS must not include a private question")
 
 
@@ -1173,7 +1153,6 @@ __all__ = [
     "Rule",
     "Severity",
     "age_on",
-    "is_private",
     "month_of",
     "months_before",
     "parse_date",

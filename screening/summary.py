@@ -288,7 +288,7 @@ def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
                 or (_shown(question, p.answers.get(question.id)) if ok else "not asked")
                 for p, ok in zip(partners, asked, strict=True)
             ]
-            rows.append(AnswerRow(question, cells, question.private or step.private, asked))
+            rows.append(AnswerRow(question, cells, step.is_private(question), asked))
         steps.append((step, rows))
     return steps
 
