@@ -18,6 +18,7 @@ from django.core.validators import EmailValidator, RegexValidator
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from .questionnaire.answers import is_missing
 from .questionnaire.document import MED_ROWS_MAX, UNPRINTABLE_RE
 from .questionnaire.schema import QType, Question, Step
 
@@ -167,8 +168,7 @@ class StepForm(forms.Form):
             if question.id in self.errors:
                 continue
             value = values.get(question.id)
-            empty = value in (None, "", [])
-            if question.required and empty:
+            if question.required and is_missing(value):
                 self.add_error(question.id, REQUIRED)
             elif question.must_be_true and value is not True:
                 self.add_error(question.id, MUST_TICK)
@@ -178,8 +178,8 @@ class StepForm(forms.Form):
                     label = question.choice_label(clash[0])
                     self.add_error(question.id, f"“{label}” can't be combined with other answers.")
         for check in self.step.checks:
-            has_first = values.get(check.first) not in (None, "")
-            has_second = values.get(check.second) not in (None, "")
+            has_first = not is_missing(values.get(check.first))
+            has_second = not is_missing(values.get(check.second))
             if has_first != has_second and check.first not in self.errors:
                 missing = check.second if has_first else check.first
                 if missing not in self.errors:
@@ -238,7 +238,7 @@ class StepForm(forms.Form):
             if question.id in self.errors or question.id not in values:
                 continue
             value = values[question.id]
-            if value in (None, "", []) and question.type != QType.MEDS:
+            if is_missing(value) and question.type != QType.MEDS:
                 continue
             if question.type == QType.MEDS and any(
                 key.startswith(f"{question.id}__") for key in self.errors
@@ -274,7 +274,7 @@ class StepForm(forms.Form):
 
 
 def to_document_value(question: Question, value: Any) -> Any:
-    if value in (None, "", []):
+    if is_missing(value):
         return None if question.type != QType.MULTI else []
     match question.type:
         case QType.BOOL:
