@@ -1136,7 +1136,6 @@ RULES: tuple[Rule, ...] = (
          NONE, cp_2),
 )  # fmt: skip
 
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_ORDER: dict[str, int] = {rule.id: index for index, rule in enumerate(RULES)}
 
 __all__ = [
@@ -1148,7 +1147,6 @@ __all__ = [
     "PRIVATE_QUESTIONS",
     "PartnerContext",
     "RULES",
-    "RULES_BY_ID",
     "RULE_ORDER",
     "Rule",
     "Severity",
