@@ -18,6 +18,9 @@ with warnings.catch_warnings():
 
 DEBUG = env_bool("DEBUG", False)
 
+# Test users are made with passwords; the real hasher is slow on purpose.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file, not in memory, so that real worker processes started by
     # the tests can share it; one per test run.

@@ -1,10 +1,10 @@
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import Client
 
-from intake import services
+from tests import factories
 from tests.auth import sign_in
+from tests.factories import open_link  # noqa: F401 - imported from here by many test files
 
 
 @pytest.fixture(autouse=True)
@@ -16,35 +16,22 @@ def _clear_cache():
 
 @pytest.fixture
 def new_case(db):
-    return services.create_case(email_a="a@example.com", email_b="b@example.com")
-
-
-def open_link(client: Client, link: str):
-    """Open a private link as the partner would; return the page it lands on."""
-    path = link.split("://", 1)[1].split("/", 1)[1]
-    return client.get("/" + path, follow=True)
+    return factories.new_case()
 
 
 @pytest.fixture
 def partner_a(new_case):
-    client = Client()
-    open_link(client, new_case.links["a"])
-    client.partner = new_case.couple.partner("a")
-    return client
+    return factories.partner_browser(new_case, "a")
 
 
 @pytest.fixture
 def partner_b(new_case):
-    client = Client()
-    open_link(client, new_case.links["b"])
-    client.partner = new_case.couple.partner("b")
-    return client
+    return factories.partner_browser(new_case, "b")
 
 
 @pytest.fixture
 def clinician(db):
-    user = User.objects.create_user("dr.lee", password="a-long-test-password")
-    user.groups.add(Group.objects.get(name="clinicians"))
+    user = factories.make_user("dr.lee", clinician=True, password=factories.PASSWORD, email="")
     client = Client()
     sign_in(client, user)
     client.user = user

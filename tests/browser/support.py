@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from intake.questionnaire import CURRENT
@@ -229,12 +227,3 @@ def expect_step(page: Page, step_id: str) -> None:
 
 def _public_id(page: Page) -> str:
     return page.url.split("/intake/", 1)[1].split("/", 1)[0]
-
-
-# --- the clinic ------------------------------------------------------------------------------
-
-
-def current_code(user) -> str:
-    """The code the clinician's authenticator app shows now."""
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

@@ -34,16 +34,6 @@ WHOLE_NUMBER = "Please enter a whole number."
 A_NUMBER = "Please enter a number in digits, for example 12 or 12.5."
 
 
-@pytest.fixture
-def at_step(partner_a):
-    def go(step_id, **overrides):
-        answers = make_answers(**overrides)
-        seed_steps(partner_a.partner, answers, steps_before(step_id))
-        return answers
-
-    return go
-
-
 def _assert_refused(client, step_id, question_id, response, message=None):
     error = assert_error_shown(response, f"{step_id}-{question_id}", message)
     assert step_id not in completed_steps(client.partner)
