@@ -111,7 +111,7 @@ def measure_memory(couple_pk: int, runs: int) -> list[dict]:
             check=True,
             capture_output=True,
             text=True,
-            env=os.environ.copy(),
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return results
@@ -212,7 +212,7 @@ def main():
     call_command("migrate", verbosity=0)
     import logging
 
-    logging.getLogger("screening.services").setLevel(logging.ERROR)  # no alert e-mail set
+    logging.getLogger("screening.alerts").setLevel(logging.ERROR)  # no alert e-mail set
     couple, unanswered, flags = build_case()
     print(
         f"case {couple.reference}: {len(flags)} flags "

@@ -10,6 +10,8 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
+from intake.views import SESSION_PARTNER
+
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
@@ -19,8 +21,6 @@ def server_error(request, template_name="500.html"):
 
 def _partner_page(request) -> str | None:
     """For a partner's browser, the questionnaire page to go back to."""
-    from intake.views import SESSION_PARTNER
-
     try:
         public_id = request.session.get(SESSION_PARTNER)
     except Exception:  # noqa: BLE001 - a broken session store must not break this page

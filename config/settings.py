@@ -7,8 +7,6 @@ Production (DJANGO_ENV=production) refuses to start without what it needs.
 import datetime
 import ipaddress
 import os
-import sys
-import tempfile
 import warnings
 from pathlib import Path
 from typing import overload
@@ -59,7 +57,6 @@ DJANGO_ENV = env("DJANGO_ENV", "development")
 if DJANGO_ENV not in ("development", "production"):
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
 PRODUCTION = DJANGO_ENV == "production"
-TESTING = "pytest" in sys.modules
 
 if PRODUCTION:
     # EMAIL_HOST and URGENT_ALERT_EMAILS: an urgent answer must reach a clinician at once.
@@ -72,12 +69,12 @@ if PRODUCTION:
 
 INSECURE_DEV_KEY = "django-insecure-tandem-development-only-never-use-in-production"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", INSECURE_DEV_KEY)
-if SECRET_KEY == INSECURE_DEV_KEY and not TESTING:
+if SECRET_KEY == INSECURE_DEV_KEY:
     warnings.warn(
         "Running with the insecure development SECRET_KEY: set SECRET_KEY for real use.",
         stacklevel=1,
     )
-DEBUG = env_bool("DEBUG", not PRODUCTION and not TESTING)
+DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
@@ -172,12 +169,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-    if TESTING:
-        # The test database is a file, not in memory, so that real worker processes started by
-        # the tests can share it; one per test run.
-        DATABASES["default"]["TEST"] = {
-            "NAME": str(Path(tempfile.gettempdir()) / f"tandem-test-{os.getpid()}.sqlite3")
-        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -226,15 +217,11 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Background work: Django's tasks framework, stored in the database and run by
 # `manage.py worker` (separate processes, one per queue, so urgent e-mails and the prescriber's
-# PDFs never wait behind each other). Tests run tasks at once unless TEST_DB_TASKS is set.
+# PDFs never wait behind each other). Tests run tasks at once (config/settings_test.py).
 TASK_QUEUES = ["urgent", "pdf"]
 TASKS = {
     "default": {
-        "BACKEND": (
-            "django.tasks.backends.immediate.ImmediateBackend"
-            if TESTING and not env_bool("TEST_DB_TASKS", False)
-            else "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": TASK_QUEUES,
     }
 }

@@ -18,6 +18,7 @@ from django import forms
 from django.utils.datastructures import MultiValueDict
 
 from .questionnaire import units
+from .questionnaire.answers import is_missing
 from .questionnaire.document import (
     MED_PARTS,
     MED_ROWS_MAX,
@@ -518,12 +519,11 @@ class StepForm(forms.Form):
             if question.unit_of:
                 continue  # read and checked with its number
             value = values.get(question.id)
-            empty = value in (None, "", [])
-            if question.required and empty:
+            if question.required and is_missing(value):
                 self.add_error(question.id, REQUIRED)
             elif question.must_be_true and value is not True:
                 self.add_error(question.id, MUST_TICK)
-            elif not empty and (problem := check_value(question, value)):
+            elif not is_missing(value) and (problem := check_value(question, value)):
                 # The same check, and the same words, as an imported answers document.
                 self.add_error(question.id, problem)
         # With JavaScript the list is put away when the box is ticked: what is left in it is
@@ -532,8 +532,8 @@ class StepForm(forms.Form):
             if question.none_for and values.get(question.id) is True and self.data.get("js") != "1":
                 self._check_said_none(question, cleaned)
         for check in self.step.checks:
-            has_first = values.get(check.first) not in (None, "")
-            has_second = values.get(check.second) not in (None, "")
+            has_first = not is_missing(values.get(check.first))
+            has_second = not is_missing(values.get(check.second))
             if has_first != has_second and check.first not in self.errors:
                 missing = check.second if has_first else check.first
                 if missing not in self.errors:
@@ -628,7 +628,7 @@ class StepForm(forms.Form):
             if question.unit_of and question.unit_of in self.errors:
                 continue
             value = values[question.id]
-            if value in (None, "", []):
+            if is_missing(value):
                 continue  # no medicine listed is no answer ("I take no medicines" is one)
             if question.type == QType.MEDS and any(
                 key.startswith(f"{question.id}__") for key in self.errors
@@ -678,7 +678,7 @@ class StepForm(forms.Form):
 
 
 def to_document_value(question: Question, value: Any) -> Any:
-    if value in (None, "", []):
+    if is_missing(value):
         return None if question.type != QType.MULTI else []
     match question.type:
         case QType.BOOL:

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import signals
+from .forms import step_form_class
 from .models import AnswerSet, Couple, Partner, Submission, hash_token
-from .questionnaire import QUESTIONNAIRES
+from .questionnaire import CURRENT, QUESTIONNAIRES
+from .questionnaire.document import parse_document
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,6 @@ def create_case(
     appointment_date: datetime.date | None = None,
     created_by=None,
 ) -> NewCase:
-    from .questionnaire import CURRENT
-
     couple = Couple.objects.create(
         created_by=created_by,
         appointment_date=appointment_date,
@@ -88,7 +88,8 @@ def send_invitation(partner: Partner, link: str) -> None:
     )
 
 
-def open_link(partner: Partner) -> None:
+def mark_started(partner: Partner) -> None:
+    """The partner has opened their link: an invited partner is now in progress."""
     if partner.status == Partner.Status.INVITED:
         Partner.objects.filter(pk=partner.pk, status=Partner.Status.INVITED).update(
             status=Partner.Status.IN_PROGRESS, started_at=timezone.now()
@@ -207,9 +208,6 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
     The document is checked whole before anything is written; a bad one raises
     DocumentError naming the partner and the question, and leaves nothing behind.
     """
-    from .forms import step_form_class
-    from .questionnaire.document import parse_document
-
     document = parse_document(data)
     questionnaire = QUESTIONNAIRES[document["questionnaire_version"]]
     appointment = document.get("appointment_date")

@@ -97,7 +97,7 @@ def open_link(request, token: str):
     request.session[SESSION_PARTNER] = partner.public_id
     request.session[SESSION_LINK] = _link_fingerprint(partner)
     door.start_session(request)  # ends with the browser, or when idle
-    services.open_link(partner)
+    services.mark_started(partner)
     if (
         pending
         and pending.get("public_id") == partner.public_id

@@ -18,64 +18,19 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from intake.models import Couple
-
+from . import queue
+from .alerts import retry_delay
 from .models import SignOff, SummaryPDF, UrgentAlert, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
-
-GENERATE_SUMMARY = "screening.tasks.generate_summary"
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """How long after the `attempts`-th failure the e-mail is tried again: 15 s, 30 s, 60 s, ...
-    at most URGENT_ALERT_RETRY_MAX_SECONDS."""
-    base = settings.URGENT_ALERT_RETRY_SECONDS
-    seconds = base * 2 ** min(max(attempts - 1, 0), 20)
-    return datetime.timedelta(seconds=min(seconds, settings.URGENT_ALERT_RETRY_MAX_SECONDS))
-
-
-def alert_failed(couple: Couple, error: BaseException | str) -> None:
-    """Record a failed try to tell the clinic of the case's untold urgent alerts; past
-    URGENT_ALERT_MAX_FAILURES failures the case is escalated ("alert not delivered")."""
-    now = timezone.now()
-    text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
-    text = text[:500]
-    attempts = 0
-    escalated = False
-    for alert in UrgentAlert.objects.filter(partner__couple=couple, notified_at__isnull=True):
-        alert.attempts += 1
-        alert.last_error = text
-        alert.next_attempt_at = now + retry_delay(alert.attempts)
-        if alert.attempts >= settings.URGENT_ALERT_MAX_FAILURES and alert.escalated_at is None:
-            alert.escalated_at = now
-        alert.save(update_fields=["attempts", "last_error", "next_attempt_at", "escalated_at"])
-        attempts = max(attempts, alert.attempts)
-        escalated = escalated or alert.escalated_at is not None
-    if escalated:
-        log.error(
-            "Case %s: urgent alert not delivered after %d tries (%s); still trying",
-            couple.reference,
-            attempts,
-            text,
-        )
-    elif attempts:
-        log.warning(
-            "Case %s: urgent e-mail failed (try %d, %s); tried again later",
-            couple.reference,
-            attempts,
-            text,
-        )
 
 
 def retry_due_alerts(now: datetime.datetime | None = None) -> list[int]:
     """Enqueue the e-mail again for every case with an untold urgent alert that is due (or that
     never got a first try); returns the cases' ids. Each case is claimed by moving its next try
     on, so two sweeps at once enqueue it once."""
-    from .tasks import notify_urgent
-
     if not settings.URGENT_ALERT_EMAILS:
-        return []  # nobody to tell (development): `services.notify_urgent` said so at the first try
+        return []  # nobody to tell (development): `alerts.send_urgent_email` said so at first
     now = now or timezone.now()
     first_try_grace = now - datetime.timedelta(seconds=settings.URGENT_ALERT_RETRY_SECONDS)
     due = Q(next_attempt_at__lte=now) | Q(
@@ -89,7 +44,7 @@ def retry_due_alerts(now: datetime.datetime | None = None) -> list[int]:
         attempts = max(alerts.values_list("attempts", flat=True), default=0)
         lease = now + retry_delay(max(attempts, 1))
         if alerts.filter(due).update(next_attempt_at=lease):
-            notify_urgent.enqueue(couple_id)
+            queue.urgent_email(couple_id)
             enqueued.append(couple_id)
     return enqueued
 
@@ -156,7 +111,7 @@ def stuck_summaries(now: datetime.datetime | None = None) -> int:
     if not pending:
         return 0
     oldest = min(at for _, at in pending) - datetime.timedelta(minutes=1)
-    tasks = DBTaskResult.objects.filter(task_path=GENERATE_SUMMARY, enqueued_at__gte=oldest)
+    tasks = DBTaskResult.objects.filter(task_path=queue.GENERATE_SUMMARY, enqueued_at__gte=oldest)
     latest: dict[int, DBTaskResult] = {}
     for result in tasks.order_by("enqueued_at"):
         args = (result.args_kwargs or {}).get("args") or []

@@ -64,7 +64,7 @@ def _jsonable(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class Flag:
+class RaisedFlag:
     """One raised rule for one partner (or the couple).
 
     `evidence` is a tuple of (question id, value) pairs; for couple flags each value is
@@ -90,7 +90,7 @@ class Flag:
         }
 
 
-def flag_sort_key(flag: Flag) -> tuple[int, int, int]:
+def flag_sort_key(flag: RaisedFlag) -> tuple[int, int, int]:
     """Severity (urgent first), then the rule's place in the catalogue, then partner."""
     return (
         flag.severity.rank,
@@ -107,7 +107,7 @@ class ScreeningResult:
     evaluation_date: date
     date_used: date  # the appointment date, else the evaluation date
     scores: dict[str, dict[str, Score]]  # partner -> instrument -> score (present partners)
-    flags: tuple[Flag, ...]  # sorted by flag_sort_key
+    flags: tuple[RaisedFlag, ...]  # sorted by flag_sort_key
     questionnaire_version: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -126,8 +126,8 @@ class ScreeningResult:
         }
 
 
-def _flag(rule: Rule, partner: str, hit: Hit) -> Flag:
-    return Flag(
+def _flag(rule: Rule, partner: str, hit: Hit) -> RaisedFlag:
+    return RaisedFlag(
         rule=rule.id,
         topic=rule.topic,
         severity=hit.severity or rule.severity,
@@ -145,7 +145,7 @@ def _partner_flags(
     scores: Mapping[str, Score],
     date_label: str,
     rules: tuple[Rule, ...] = RULES,
-) -> list[Flag]:
+) -> list[RaisedFlag]:
     context = PartnerContext(answers, scores, params, on_date, date_label)
     flags = []
     for rule in rules:
@@ -161,7 +161,7 @@ def partner_flags(
     params: Parameters,
     date_label: str = "the appointment date",
     rules: tuple[Rule, ...] = RULES,
-) -> list[Flag]:
+) -> list[RaisedFlag]:
     """The per-partner flags for one partner's answers, sorted; `on_date` is the appointment
     date (or the evaluation date when there is none, with date_label="the evaluation date").
     `rules`: only these (URGENT_PARTNER_RULES for the check made as each step is saved)."""
@@ -186,7 +186,7 @@ def urgent_partner_flags(
     on_date: date,
     params: Parameters,
     date_label: str = "the appointment date",
-) -> list[Flag]:
+) -> list[RaisedFlag]:
     """Only the urgent per-partner flags: what `partner_flags` gives of severity urgent,
     without running every other rule (this runs on every save of a safety step)."""
     return partner_flags(answers, partner, on_date, params, date_label, URGENT_PARTNER_RULES)
@@ -198,7 +198,7 @@ def couple_flags(
     on_date: date,
     params: Parameters,
     date_label: str = "the appointment date",
-) -> list[Flag]:
+) -> list[RaisedFlag]:
     """Couple-level flags. The checks only ever see COUPLE_QUESTIONS (none of them private)
     and the non-private scores."""
     public_answers = {
@@ -237,7 +237,7 @@ def screen(
     partners = {p: partners_in[p] for p in PARTNERS if isinstance(partners_in.get(p), Mapping)}
     scores = {p: score_partner(answers, params) for p, answers in partners.items()}
 
-    flags: list[Flag] = []
+    flags: list[RaisedFlag] = []
     for p, answers in partners.items():
         flags += _partner_flags(answers, p, on_date, params, scores[p], date_label)
     if len(partners) == 2:
@@ -262,7 +262,7 @@ __all__ = [
     "RULES",
     "RULESET_VERSION",
     "WORDS_NEVER_USED",
-    "Flag",
+    "RaisedFlag",
     "Parameters",
     "Rule",
     "Score",

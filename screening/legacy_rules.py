@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from screening.engine import PARTNERS, Flag, flag_sort_key, partner_flags
+from screening.engine import PARTNERS, RaisedFlag, flag_sort_key, partner_flags
 from screening.rules import (
     ACTION,
     COUPLE_QUESTIONS,
@@ -1001,7 +1001,9 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 
-def flags(document: Mapping[str, Any], params: Parameters, evaluation_date: date) -> list[Flag]:
+def flags(
+    document: Mapping[str, Any], params: Parameters, evaluation_date: date
+) -> list[RaisedFlag]:
     """The flags the old engine raised for an answers document, sorted as `screen` sorts
     them (what `manage.py screen` printed)."""
     appointment = parse_date(document.get("appointment_date"))
@@ -1009,7 +1011,7 @@ def flags(document: Mapping[str, Any], params: Parameters, evaluation_date: date
     label = "the appointment date" if appointment else "the evaluation date"
     partners_in = document.get("partners") or {}
     partners = {p: partners_in[p] for p in PARTNERS if isinstance(partners_in.get(p), Mapping)}
-    found: list[Flag] = []
+    found: list[RaisedFlag] = []
     for p, answers in partners.items():
         found += partner_flags(answers, p, on_date, params, label, RULES)
     if len(partners) == 2:
@@ -1026,7 +1028,7 @@ def flags(document: Mapping[str, Any], params: Parameters, evaluation_date: date
         for rule in RULES:
             if rule.scope == "couple" and (hit := rule.check(context)) is not None:
                 found.append(
-                    Flag(rule.id, rule.topic, hit.severity or rule.severity, "couple",
+                    RaisedFlag(rule.id, rule.topic, hit.severity or rule.severity, "couple",
                          tuple(hit.evidence), hit.message)
                 )  # fmt: skip
     return sorted(found, key=flag_sort_key)

@@ -156,11 +156,6 @@ class ClinicParameters(models.Model):
         )
 
 
-class ScreeningQuerySet(models.QuerySet):
-    def latest_per_couple(self):
-        return self.order_by("couple_id", "-created_at", "-id")
-
-
 class Screening(models.Model):
     """One run of the rules over a couple's submitted answers. Never overwritten."""
 
@@ -180,8 +175,6 @@ class Screening(models.Model):
     submissions = models.JSONField(default=dict, help_text="partner -> submission number")
     scores = models.JSONField(default=dict)
     is_current = models.BooleanField(default=True, help_text="the couple's latest screening")
-
-    objects = ScreeningQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,7 +9,8 @@ from typing import Any
 from django.utils import dateformat, timezone
 
 from intake.consent import current_notice
-from intake.questionnaire.display import date_words, display_value, is_missing, not_an_answer
+from intake.questionnaire.answers import is_missing
+from intake.questionnaire.display import date_words, display_value, not_an_answer
 
 NOT_ANSWERED = "not answered"
 

@@ -4,9 +4,9 @@ from django.dispatch import receiver
 
 from intake.signals import answers_exported, answers_imported, partner_submitted, step_saved
 
-from . import services
+from . import queue, services
 from .models import AuditEntry, record
-from .signals import case_signed_off
+from .signals import case_signed_off, summary_requested_again
 
 
 @receiver(step_saved, dispatch_uid="screening.urgent_on_step_saved")
@@ -24,9 +24,12 @@ def screen_on_submit(sender, partner, submission, **kwargs):
 
 @receiver(case_signed_off, dispatch_uid="screening.summary_on_sign_off")
 def summary_on_sign_off(sender, sign_off, **kwargs):
-    from .tasks import generate_summary
+    queue.summary(sign_off.pk)
 
-    generate_summary.enqueue(sign_off.pk)
+
+@receiver(summary_requested_again, dispatch_uid="screening.summary_again")
+def summary_on_request_again(sender, sign_off, **kwargs):
+    queue.summary(sign_off.pk)
 
 
 @receiver(answers_exported, dispatch_uid="screening.audit_export")

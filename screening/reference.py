@@ -85,7 +85,7 @@ def _question_row(question: Question, step: Step) -> str:
     notes = []
     if question.required:
         notes.append("required")
-    if question.private or step.private:
+    if step.is_private(question):
         notes.append("private (clinician only)")
     if question.instrument:
         notes.append(f"instrument {INSTRUMENT_NAMES.get(question.instrument, question.instrument)}")

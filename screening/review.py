@@ -14,6 +14,7 @@ from django.utils import timezone
 from intake import services as intake_services
 from intake.models import Couple, Partner
 
+from . import signals
 from .models import (
     AuditEntry,
     CaseAssignment,
@@ -299,8 +300,6 @@ def sign_off(
         request=request,
         outcome=signed.get_outcome_display(),
     )
-    from . import signals
-
     transaction.on_commit(
         lambda: signals.case_signed_off.send(sender=SignOff, sign_off=signed, request=request)
     )
@@ -395,7 +394,7 @@ def make_summary_again(couple: Couple, user, request=None) -> SignOff:
     signed.summary_error = ""
     signed.save(update_fields=["summary_failed_at", "summary_error"])
     record(user, AuditEntry.Action.PDF_REQUESTED_AGAIN, couple, request=request)
-    from .tasks import generate_summary
-
-    transaction.on_commit(lambda: generate_summary.enqueue(signed.pk))
+    transaction.on_commit(
+        lambda: signals.summary_requested_again.send(sender=SignOff, sign_off=signed)
+    )
     return signed

@@ -34,6 +34,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from intake.questionnaire import QUESTIONNAIRES
+from intake.questionnaire.answers import age as partner_age
+from intake.questionnaire.answers import age_on, parse_date
 from intake.questionnaire.schema import AnyOf, Condition, Eq, In, QType, any_of
 from intake.questionnaire.v1 import QUESTIONNAIRE
 from screening.scoring import (
@@ -102,39 +105,18 @@ _SEVERITY_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.REVIEW: 2, Seve
 URGENT, HIGH, REVIEW, INFO = Severity.URGENT, Severity.HIGH, Severity.REVIEW, Severity.INFO
 
 # Private questions feed only per-partner flags (docs/design.md): never a couple-level flag.
-SAFETY_STEP_QUESTIONS = frozenset(
-    {
-        "si_wish_dead",
-        "si_thoughts",
-        "si_method",
-        "si_intent",
-        "si_plan",
-        "si_behaviour",
-        "si_behaviour_3m",
-        "ipv_humiliated",
-        "ipv_afraid",
-        "ipv_forced_sex",
-        "ipv_physical",
-        "ipv_hurt_partner",
-        "unsafe_now",
-    }
-)
-PRIVATE_QUESTIONS = (
-    frozenset({"whose_idea", "free_to_decline", "pressured"}) | SAFETY_STEP_QUESTIONS
+# Which ones are private is the questionnaire's to say (`Step.is_private`).
+PRIVATE_QUESTIONS: frozenset[str] = frozenset().union(
+    *(questionnaire.private_ids for questionnaire in QUESTIONNAIRES.values())
 )
 # HARK is scored from the safety step, so its score is private too.
 PRIVATE_INSTRUMENTS = frozenset({"hark"})
 
 
-def is_private(question_id: str) -> bool:
-    """Private by the list above, or by belonging to the safety step's id families."""
-    return question_id in PRIVATE_QUESTIONS or question_id.startswith(("si_", "ipv_"))
-
-
 # The only answers couple checks are given (an allow-list, so a new private question can
 # never reach them by accident). A couple rule that needs another question adds it here.
 COUPLE_QUESTIONS = frozenset({"relationship_intent", "readiness", "goal_areas", *CSI4_ITEMS})
-if any(is_private(qid) for qid in COUPLE_QUESTIONS):  # pragma: no cover - a guard
+if COUPLE_QUESTIONS & PRIVATE_QUESTIONS:  # pragma: no cover - a guard
     raise RuntimeError("COUPLE_QUESTIONS must not include a private question")
 
 
@@ -227,20 +209,7 @@ def _message(parts: list[str], why: str, severity: Severity) -> str:
     return f"Reports {_join(parts)}; {why}. {ACTION[severity]}"
 
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
-
-
-def parse_date(value: Any) -> date | None:
-    """A date from a date object or "YYYY-MM-DD"; None when absent or unreadable."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and (match := _DATE.match(value)):
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return None
-    return None
 
 
 def month_of(value: Any) -> tuple[int, int] | None:
@@ -257,15 +226,6 @@ def month_of(value: Any) -> tuple[int, int] | None:
 def months_before(on_date: date, year: int, month: int) -> int:
     """Whole calendar months from (year, month) to on_date's month; negative if after it."""
     return (on_date.year * 12 + on_date.month) - (year * 12 + month)
-
-
-def age_on(date_of_birth: date, on_date: date) -> int:
-    """Age in whole years on on_date; a birthday on that day counts as reached.
-
-    Someone born on 29 February reaches their birthday on 1 March in non-leap years.
-    """
-    before_birthday = (on_date.month, on_date.day) < (date_of_birth.month, date_of_birth.day)
-    return on_date.year - date_of_birth.year - int(before_birthday)
 
 
 # --- declarative rules: "any of these answers" ----------------------------------------------
@@ -687,13 +647,8 @@ def su_2(p: PartnerContext) -> Hit | None:
 # --- age ---------------------------------------------------------------------------------------
 
 
-def _age(p: PartnerContext) -> int | None:
-    born = parse_date(p.answers.get("date_of_birth"))
-    return None if born is None else age_on(born, p.on_date)
-
-
 def ag_1(p: PartnerContext) -> Hit | None:
-    age = _age(p)
+    age = partner_age(p.answers, p.on_date)
     if age is None or age >= p.params.min_age:
         return None
     message = (
@@ -705,7 +660,7 @@ def ag_1(p: PartnerContext) -> Hit | None:
 
 
 def ag_2(p: PartnerContext) -> Hit | None:
-    age = _age(p)
+    age = partner_age(p.answers, p.on_date)
     if age is None or age < 65:
         return None
     message = (
@@ -1195,7 +1150,6 @@ RULES: tuple[Rule, ...] = (
          NONE, cp_2),
 )  # fmt: skip
 
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_ORDER: dict[str, int] = {rule.id: index for index, rule in enumerate(RULES)}
 
 __all__ = [
@@ -1207,12 +1161,10 @@ __all__ = [
     "PRIVATE_QUESTIONS",
     "PartnerContext",
     "RULES",
-    "RULES_BY_ID",
     "RULE_ORDER",
     "Rule",
     "Severity",
     "age_on",
-    "is_private",
     "month_of",
     "months_before",
     "parse_date",

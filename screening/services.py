@@ -1,4 +1,5 @@
-"""Screening with the database: store results, re-screen, and tell the clinic of urgent answers.
+"""Screening with the database: store results, re-screen, and spot urgent answers as they are
+saved (the clinic is told by the worker: `screening.alerts`).
 
 The rules themselves are pure functions (`screening.engine`); this module feeds them the
 submitted answers and the clinic parameters in force, and keeps every result.
@@ -9,25 +10,18 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import Couple, Partner, Submission
 from intake.questionnaire import QUESTIONNAIRES
 
-from . import engine
+from . import engine, queue
 from .models import ClinicParameters, Flag, Screening, UrgentAlert, flag_key
 from .scoring import Parameters
-
-log = logging.getLogger(__name__)
 
 
 def _build(
@@ -221,9 +215,7 @@ def check_urgent(partner: Partner, answers: dict[str, Any]) -> list[UrgentAlert]
         # The e-mail goes out from the worker: a slow or failing mail server never holds up,
         # or breaks, the page of a partner who has just said they are not safe. An e-mail that
         # failed is tried again by the workers' sweep, and here at the next save.
-        from .tasks import notify_urgent as notify_task
-
-        transaction.on_commit(lambda: notify_task.enqueue(couple.pk))
+        transaction.on_commit(lambda: queue.urgent_email(couple.pk))
     return new_alerts
 
 
@@ -235,38 +227,3 @@ def urgent_steps(questionnaire_version: str) -> frozenset[str]:
     return frozenset(
         step.id for step in questionnaire.steps if any(q.alert for q in step.questions)
     )
-
-
-def notify_urgent(couple: Couple) -> bool:
-    """Tell the clinic of the case's urgent answers not told yet, by an e-mail with no clinical
-    content and no names: a case needs urgent review, and a link. Run by the worker
-    (`screening.tasks.notify_urgent`). Returns whether an e-mail went out; raises if sending
-    failed, and the alerts then stay untold, to be tried again.
-
-    No transaction is held while the mail server is talked to: on SQLite that would lock
-    every other write for as long as it takes. So two workers at the same moment could both
-    send: at least once, never not at all.
-    """
-    untold = list(
-        UrgentAlert.objects.filter(partner__couple=couple, notified_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    if not untold:
-        return False  # told already (another worker, or an earlier try)
-    recipients = settings.URGENT_ALERT_EMAILS
-    if not recipients:
-        log.warning("Case %s needs urgent review, but URGENT_ALERT_EMAILS is empty", couple)
-        return False
-    link = settings.SITE_URL.rstrip("/") + reverse("screening:case", args=[couple.reference])
-    send_mail(
-        subject="A case needs urgent review",
-        message=render_to_string("screening/email/urgent.txt", {"link": link}),
-        from_email=None,
-        recipient_list=recipients,
-    )
-    told = UrgentAlert.objects.filter(pk__in=untold, notified_at__isnull=True)
-    if told.filter(escalated_at__isnull=False).exists():
-        log.warning("Case %s: the urgent alert not delivered before has now been sent", couple)
-    told.update(notified_at=timezone.now(), next_attempt_at=None, escalated_at=None)
-    return True

@@ -15,13 +15,8 @@ from django.utils import timezone
 
 from intake.models import Consent, Couple, Partner
 from intake.questionnaire import QUESTIONNAIRES
-from intake.questionnaire.display import (
-    display_value,
-    is_missing,
-    not_an_answer,
-    printable,
-    unreadable,
-)
+from intake.questionnaire.answers import age, is_missing
+from intake.questionnaire.display import display_value, not_an_answer, printable, unreadable
 from intake.questionnaire.document import check_value
 from intake.questionnaire.schema import Question, Questionnaire
 
@@ -140,14 +135,6 @@ class AnswerRow:
     asked: list[bool]
 
 
-def _age(date_of_birth: str | None, on: datetime.date) -> int | None:
-    try:
-        born = datetime.date.fromisoformat(date_of_birth or "")
-    except ValueError:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def _partner_answers(partner: Partner) -> dict[str, Any]:
     if partner.status == Partner.Status.SUBMITTED:
         latest = max(partner.submissions.all(), key=lambda s: s.number, default=None)
@@ -252,7 +239,7 @@ def build(couple: Couple) -> CaseSummary:
                 answers=answers,
                 preferred_name=answers.get("preferred_name", ""),
                 date_of_birth=answers.get("date_of_birth", ""),
-                age=_age(answers.get("date_of_birth"), on_date),
+                age=age(answers, on_date),
                 unreadable=bad,
                 consent=max(partner.consents.all(), key=lambda c: (c.at, c.id), default=None),
                 safe_contact=_safe_contact(questionnaire, partner, answers),
@@ -370,7 +357,7 @@ def _answer_steps(questionnaire: Questionnaire, partners: list[PartnerSummary]):
                 )
                 for p, ok in zip(partners, asked, strict=True)
             ]
-            rows.append(AnswerRow(question, cells, question.private or step.private, asked))
+            rows.append(AnswerRow(question, cells, step.is_private(question), asked))
         steps.append((step, rows))
     return steps
 

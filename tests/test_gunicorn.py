@@ -78,6 +78,7 @@ def server(tmp_path_factory):
         if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     }
     env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         MEDIA_ROOT=str(folder / "media"),
         SECRET_KEY="gunicorn-test-" + uuid.uuid4().hex * 2,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import units
+from .answers import is_missing
 from .schema import QType, Question, Questionnaire
 
 MONTHS = [
@@ -50,10 +51,6 @@ def unreadable(value: Any) -> str:
     if len(text) > 200:
         text = text[:200] + "…"
     return f"(stored value not readable: {text})"
-
-
-def is_missing(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 def unit_key(question: Question) -> str:

@@ -14,6 +14,7 @@ import math
 import re
 from typing import Any
 
+from . import QUESTIONNAIRES
 from .schema import QType, Question, Questionnaire
 
 MONTH_RE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
@@ -278,8 +279,6 @@ def parse_partner(questionnaire: Questionnaire, label: str, answers: Any) -> dic
 
 def parse_document(data: Any) -> dict[str, Any]:
     """Check an answers document; return it normalised, or raise DocumentError."""
-    from . import QUESTIONNAIRES
-
     if not isinstance(data, dict):
         raise DocumentError("the document must be a JSON object")
     _check_shape(data)

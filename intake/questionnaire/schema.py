@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .answers import is_missing
+
 
 class QType(StrEnum):
     BOOL = "bool"
@@ -111,7 +113,7 @@ class Answered(Condition):
     question: str
 
     def holds(self, values):
-        return values.get(self.question) not in (None, "", [])
+        return not is_missing(values.get(self.question))
 
     def questions(self):
         return {self.question}
@@ -258,6 +260,11 @@ class Step:
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for section in self.sections for q in section.questions)
 
+    def is_private(self, question: Question) -> bool:
+        """Whether only the clinic's team reads this question's answers (never the other
+        partner, never couple-level output): the question or its whole step is private."""
+        return self.private or question.private
+
 
 @dataclass(frozen=True)
 class Questionnaire:
@@ -314,6 +321,4 @@ class Questionnaire:
 
     @property
     def private_ids(self) -> frozenset[str]:
-        return frozenset(
-            q.id for step in self.steps for q in step.questions if q.private or step.private
-        )
+        return frozenset(q.id for step in self.steps for q in step.questions if step.is_private(q))

@@ -17,10 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connections
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests import factories
 from tests.browser import support
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,7 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-CLINICIAN_PASSWORD = "a-long-test-password"
+CLINICIAN_PASSWORD = factories.PASSWORD
 HERE = Path(__file__).resolve().parent
 
 
@@ -78,7 +79,6 @@ def chromium(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _browser_settings(settings, live_server, neutral_site, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = live_server.url
     settings.EXIT_PAGE_URL = neutral_site
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -138,10 +138,14 @@ def neutral_site():
 @pytest.fixture
 def clinician_user(db) -> User:
     """A clinician with a confirmed authenticator app (signs in with a password and a code)."""
-    user = User.objects.create_user(
-        "dr.lee", password=CLINICIAN_PASSWORD, first_name="Robin", last_name="Lee"
+    user = factories.make_user(
+        "dr.lee",
+        clinician=True,
+        password=CLINICIAN_PASSWORD,
+        email="",
+        first_name="Robin",
+        last_name="Lee",
     )
-    user.groups.add(Group.objects.get(name="clinicians"))
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user
 

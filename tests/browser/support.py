@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from intake.questionnaire import CURRENT
 from intake.questionnaire.schema import QType, Question, Step
+from tests.auth import current_code  # noqa: F401 - the browser tests' sign-in uses it
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -346,12 +345,3 @@ def typical_history() -> dict[str, Any]:
 def phone_screens(page: Page) -> float:
     """How many phone screens (844 px high) of scrolling the page is."""
     return page.evaluate("() => document.documentElement.scrollHeight") / PHONE["height"]
-
-
-# --- the clinic ------------------------------------------------------------------------------
-
-
-def current_code(user) -> str:
-    """The code the clinician's authenticator app shows now."""
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

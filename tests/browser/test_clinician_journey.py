@@ -11,6 +11,7 @@ from intake import services
 from intake.demo import demo_document
 from screening import review
 from screening.models import Disposition
+from tests.auth import current_code
 from tests.browser import support
 from tests.browser.conftest import CLINICIAN_PASSWORD
 
@@ -36,9 +37,7 @@ def test_clinician_signs_in_reviews_every_flag_signs_off_and_reads_the_pdf(
         page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_have_text("Two-factor sign-in")
     support.check_page(page, "two-factor code", "clinic-two-factor")
-    page.get_by_label("6-digit code from your authenticator app").fill(
-        support.current_code(clinician_user)
-    )
+    page.get_by_label("6-digit code from your authenticator app").fill(current_code(clinician_user))
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
 

@@ -41,6 +41,7 @@ def gunicorn_without_database(tmp_path):
     closed, port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DEBUG")}
     env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=f"postgres://tandem@127.0.0.1:{closed}/tandem",
         DEBUG="false",
         CLINIC_NAME="Harbour Couples Clinic",

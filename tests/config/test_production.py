@@ -18,6 +18,7 @@ FULL = {
 
 def manage(*args, **env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in FULL and k != "DEBUG"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"  # the app's settings, not the tests'
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True

@@ -19,7 +19,7 @@ from intake import services
 from intake.forms import step_form_class
 from intake.models import AnswerSet, Partner
 from intake.questionnaire import CURRENT
-from tests.conftest import open_link
+from tests.factories import client_for
 from tests.pageform import fill, parse_form
 
 STEP_IDS = [step.id for step in CURRENT.steps]
@@ -178,14 +178,6 @@ def step_url(partner: Partner | Client, step_id: str) -> str:
 
 def link_path(link: str) -> str:
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
-
-
-def client_for(link: str, partner: Partner) -> Client:
-    """A new browser that opened this partner's link."""
-    client = Client()
-    open_link(client, link)
-    client.partner = partner
-    return client
 
 
 def new_partner_client(label: str = "a", **case_kwargs) -> tuple[Client, services.NewCase]:

@@ -1,11 +1,8 @@
 """Walk a partner through the questionnaire with the test client, as a browser would."""
 
 from intake.questionnaire import CURRENT
+from tests.intake.helpers import step_url
 from tests.pageform import fill, parse_form
-
-
-def step_url(client, step_id: str) -> str:
-    return f"/intake/{client.partner.public_id}/{step_id}/"
 
 
 def answer_step(client, step_id: str, answers: dict, *, extra=None, expect_ok=True):

@@ -7,7 +7,6 @@ it is dropped from the saved answers.
 
 import pytest
 
-from intake.demo import make_answers
 from intake.forms import REQUIRED
 from intake.questionnaire import CURRENT
 from tests.intake.helpers import (
@@ -16,9 +15,7 @@ from tests.intake.helpers import (
     assert_no_error,
     completed_steps,
     post_step,
-    seed_steps,
     step_url,
-    steps_before,
     stored_answers,
 )
 
@@ -96,16 +93,6 @@ def test_every_condition_of_v1_is_covered():
         if q.when is not None and not q.unit_of
     }
     assert conditional == {case[1] for case in CONDITIONS}
-
-
-@pytest.fixture
-def at_step(partner_a):
-    def go(step_id, **overrides):
-        answers = make_answers(**overrides)
-        seed_steps(partner_a.partner, answers, steps_before(step_id))
-        return answers
-
-    return go
 
 
 @pytest.mark.parametrize("case", CONDITIONS, ids=[_id(c) for c in CONDITIONS])

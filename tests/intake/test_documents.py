@@ -409,7 +409,11 @@ def test_the_real_command_refuses_with_a_message_and_no_traceback(tmp_path, raw,
 
     path = tmp_path / "raw.json"
     path.write_bytes(raw)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     env.pop("DJANGO_ENV", None)
     for args, stdin in (([str(path)], None), (["-"], raw)):
         done = subprocess.run(  # noqa: S603

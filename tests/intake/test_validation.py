@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from intake.demo import make_answers
 from intake.forms import CHOOSE, MUST_TICK, REQUIRED
 from intake.questionnaire import CURRENT
 from intake.questionnaire.document import CANNOT_PRINT, number_range
@@ -18,9 +17,7 @@ from tests.intake.helpers import (
     form_values,
     html_of,
     post_step,
-    seed_steps,
     step_url,
-    steps_before,
     stored_answers,
     summary_errors,
 )
@@ -29,16 +26,6 @@ from tests.pageform import current_values, parse_form
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.datetime(2026, 6, 15, 19, 0, tzinfo=datetime.UTC)  # noon in Vancouver
-
-
-@pytest.fixture
-def at_step(partner_a):
-    def go(step_id, **overrides):
-        answers = make_answers(**overrides)
-        seed_steps(partner_a.partner, answers, steps_before(step_id))
-        return answers
-
-    return go
 
 
 def _assert_refused(client, step_id, question_id, response, message=None):

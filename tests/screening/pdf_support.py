@@ -6,7 +6,6 @@ import io
 import re
 
 import pypdf
-from django.contrib.auth.models import Group, User
 from django.test import TestCase
 from django.utils import dateformat, timezone
 
@@ -14,6 +13,7 @@ from intake import services
 from intake.demo import demo_document, make_answers
 from screening import review
 from screening.models import Disposition
+from tests.factories import clinician_user  # noqa: F401 - imported from here by test files
 
 OUTCOMES = list(Disposition.Outcome.values)
 NOT_A_DIAGNOSIS = "Flags ask for review; they are not a diagnosis. The prescriber decides."
@@ -30,15 +30,6 @@ def realistic_document(a: dict | None = None, b: dict | None = None) -> dict:
     )
     partners["b"] = make_answers(**partners["b"] | {"emergency_contact": ""} | (b or {}))
     return document
-
-
-def clinician_user(username: str = "dr.robin", first_name="Robin", last_name="Lee") -> User:
-    user = User.objects.create_user(
-        username, password="a-long-test-password", first_name=first_name, last_name=last_name
-    )
-    # get_or_create: a transactional test may run after another one emptied the database
-    user.groups.add(Group.objects.get_or_create(name="clinicians")[0])
-    return user
 
 
 def disposition_note(item) -> str:

@@ -21,16 +21,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client, TestCase
 
 from intake import services as intake_services
 from intake.demo import demo_document, make_answers
 from intake.models import Couple
-from screening.access import CLINICIANS_GROUP
 from screening.models import AuditEntry, Disposition, SignOff
 from tests.auth import sign_in
-from tests.conftest import open_link
+from tests.factories import make_user, partner_browser
 from tests.intake.helpers import visible_text
 
 CLINICIAN = "clinician"
@@ -56,32 +55,10 @@ def committed():
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-def make_user(username: str, *, clinician=False, staff=False, superuser=False, active=True) -> User:
-    user = User.objects.create_user(
-        username,
-        email=f"{username}@clinic.example",
-        is_staff=staff or superuser,
-        is_superuser=superuser,
-        is_active=active,
-    )
-    if clinician:
-        user.groups.add(Group.objects.get(name=CLINICIANS_GROUP))
-    return user
-
-
 def signed_in(user: User) -> Client:
     """Signed in with the password and the second factor."""
     client = sign_in(Client(), user)
     client.user = user
-    return client
-
-
-def partner_browser(case: intake_services.NewCase, label: str) -> Client:
-    """A browser that opened this partner's own private link (their session is set)."""
-    client = Client()
-    open_link(client, case.links[label])
-    client.partner = case.couple.partner(label)
-    client.user = None
     return client
 
 

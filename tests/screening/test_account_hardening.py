@@ -12,7 +12,6 @@ from config.client_ip import client_ip
 from tests.intake.helpers import visible_text
 from tests.screening.test_two_factor import (
     PASSWORD,
-    _fast_hashing,  # noqa: F401 (an autouse fixture)
     current_code,
     make_clinician,
     password_step,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake import services
-from screening import background
+from screening import alerts, background
 from screening.models import SummaryPDF, UrgentAlert, WorkerHeartbeat
 
 from .pdf_support import clinician_user, signed_off_case
@@ -47,7 +47,7 @@ def workers_seen(*queues):
 
 
 def test_retries_back_off_from_15_seconds_to_every_5_minutes():
-    delays = [background.retry_delay(n).total_seconds() for n in range(1, 9)]
+    delays = [alerts.retry_delay(n).total_seconds() for n in range(1, 9)]
     assert delays == [15, 30, 60, 120, 240, 300, 300, 300]
 
 
@@ -60,9 +60,9 @@ def test_after_the_set_number_of_failures_the_case_says_alert_not_delivered_firs
     told.save()
     couple, alert = urgent_case()
 
-    with caplog.at_level(logging.WARNING, logger="screening.background"):
+    with caplog.at_level(logging.WARNING, logger="screening.alerts"):
         for _ in range(2):
-            background.alert_failed(couple, ConnectionRefusedError("Connection refused"))
+            alerts.alert_failed(couple, ConnectionRefusedError("Connection refused"))
     alert.refresh_from_db()
     assert alert.attempts == 2
     assert alert.escalated_at is None
@@ -71,8 +71,8 @@ def test_after_the_set_number_of_failures_the_case_says_alert_not_delivered_firs
     queue = clinician.get(reverse("screening:queue")).content.decode()
     assert "Alert not delivered" not in queue
 
-    with caplog.at_level(logging.WARNING, logger="screening.background"):
-        background.alert_failed(couple, ConnectionRefusedError("Connection refused"))
+    with caplog.at_level(logging.WARNING, logger="screening.alerts"):
+        alerts.alert_failed(couple, ConnectionRefusedError("Connection refused"))
     alert.refresh_from_db()
     assert alert.escalated_at is not None
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -94,7 +94,7 @@ def test_after_the_set_number_of_failures_the_case_says_alert_not_delivered_firs
 def test_the_sweep_retries_when_due_and_sending_clears_the_escalation(clinician):
     couple, alert = urgent_case()
     for _ in range(3):
-        background.alert_failed(couple, "SMTPServerDisconnected: gone")
+        alerts.alert_failed(couple, "SMTPServerDisconnected: gone")
     alert.refresh_from_db()
     assert alert.next_attempt_at > timezone.now()
     mail.outbox.clear()
@@ -147,7 +147,7 @@ def test_healthz_reports_an_alert_not_delivered_without_naming_the_case():
     workers_seen("urgent", "pdf")
     couple, _ = urgent_case()
     for _ in range(3):
-        background.alert_failed(couple, "SMTPRecipientsRefused")
+        alerts.alert_failed(couple, "SMTPRecipientsRefused")
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["alerts_not_delivered"] == 1

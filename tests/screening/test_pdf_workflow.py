@@ -21,7 +21,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from intake import services
-from screening import review, tasks
+from screening import review, summary_store
 from screening.models import AuditEntry, SummaryPDF
 from screening.tasks import generate_summary
 from tests.auth import sign_in
@@ -151,7 +151,7 @@ def test_a_worker_that_loses_the_race_keeps_the_other_workers_version(
     ready_case, clinician, monkeypatch
 ):
     signed = review.sign_off(ready_case, clinician.user, "Ready.")  # task not run (no commit)
-    real_render = tasks.render_pdf
+    real_render = summary_store.render_pdf
 
     def render_while_another_worker_stores(couple, *, draft):
         content = real_render(couple, draft=draft)
@@ -165,7 +165,7 @@ def test_a_worker_that_loses_the_race_keeps_the_other_workers_version(
         )
         return content
 
-    monkeypatch.setattr(tasks, "render_pdf", render_while_another_worker_stores)
+    monkeypatch.setattr(summary_store, "render_pdf", render_while_another_worker_stores)
     assert generate_summary.call(signed.pk) == 1
     stored = SummaryPDF.objects.get(sign_off=signed)
     assert stored.sha256 == "0" * 64

@@ -413,7 +413,10 @@ def test_the_strategy_covers_every_question_of_the_questionnaire():
 
     questionnaire = QUESTIONNAIRES["1"]
     assert set(questionnaire.question_ids) == ALL_QUESTION_IDS
-    assert questionnaire.private_ids == PRIVATE_QUESTIONS
+    # What the rules keep to per-partner flags: the safety step and the pressure questions.
+    safety = {q.id for q in questionnaire.step("safety").questions}
+    assert {"whose_idea", "free_to_decline", "pressured"} | safety == PRIVATE_QUESTIONS
+    assert "si_wish_dead" in safety and "unsafe_now" in safety
 
 
 @SETTINGS

@@ -17,14 +17,14 @@ from screening.engine import (
     PRIVATE_QUESTIONS,
     RULES,
     WORDS_NEVER_USED,
-    Flag,
     Parameters,
+    RaisedFlag,
     Severity,
     flag_sort_key,
     partner_flags,
     screen,
 )
-from screening.rules import RULES_BY_ID, age_on, months_before
+from screening.rules import age_on, months_before
 
 APPOINTMENT = date(2027, 1, 15)
 EVALUATED = date(2026, 11, 28)
@@ -124,7 +124,9 @@ def answers_with(**overrides: Any) -> dict[str, Any]:
     return answers
 
 
-def flags_for(answers: dict, params: Parameters = DEFAULTS, on: date = APPOINTMENT) -> list[Flag]:
+def flags_for(
+    answers: dict, params: Parameters = DEFAULTS, on: date = APPOINTMENT
+) -> list[RaisedFlag]:
     return partner_flags(answers, "a", on, params)
 
 
@@ -132,7 +134,7 @@ def raised(answers: dict, params: Parameters = DEFAULTS, on: date = APPOINTMENT)
     return {flag.rule for flag in flags_for(answers, params, on)}
 
 
-def the_flag(rule: str, answers: dict, params: Parameters = DEFAULTS) -> Flag:
+def the_flag(rule: str, answers: dict, params: Parameters = DEFAULTS) -> RaisedFlag:
     [flag] = [f for f in flags_for(answers, params) if f.rule == rule]
     return flag
 
@@ -701,7 +703,7 @@ def test_couple_checks_are_only_given_non_private_answers_and_scores(monkeypatch
     ],
 )
 def test_declarative_rules_say_when_they_are_raised_from_their_clauses(rule_id, text):
-    assert RULES_BY_ID[rule_id].raised_when == text
+    assert {rule.id: rule for rule in RULES}[rule_id].raised_when == text
 
 
 def test_every_declarative_rule_is_raised_by_each_answer_its_text_names():

@@ -5,35 +5,24 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 
+from tests import factories
+from tests.auth import current_code
 from tests.conftest import open_link
 from tests.intake.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def current_code(user) -> str:
-    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+PASSWORD = factories.PASSWORD
 
 
 def make_clinician(username="dr.khan") -> User:
-    user = User.objects.create_user(username, password=PASSWORD)
-    user.groups.add(Group.objects.get(name="clinicians"))
-    return user
+    return factories.make_user(username, clinician=True, password=PASSWORD, email="")
 
 
 def password_step(client, username, password=PASSWORD):

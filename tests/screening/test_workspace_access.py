@@ -271,8 +271,7 @@ def test_an_administrator_is_not_a_clinician_unless_in_the_group(people):
     assert admin.get("/clinic/").status_code == 200
 
 
-def test_a_clinician_signs_in_with_the_django_login_page(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_a_clinician_signs_in_with_the_django_login_page(db):
     user = User.objects.create_user("dr.lee", password="a-long-test-password")
     user.groups.add(Group.objects.get(name="clinicians"))
     case = p.flagged_case()

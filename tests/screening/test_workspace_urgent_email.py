@@ -170,7 +170,7 @@ def test_answers_that_are_not_urgent_send_nothing(partner_a):
 def test_without_recipients_the_alert_is_logged_and_kept(partner_a, new_case, caplog):
     answers = _at_safety(partner_a, unsafe_now=True)
     mail.outbox.clear()
-    with caplog.at_level(logging.WARNING, logger="screening.services"):
+    with caplog.at_level(logging.WARNING, logger="screening.alerts"):
         _save_safety(partner_a, answers)
     assert mail.outbox == []
     assert f"Case {new_case.couple.reference} needs urgent review" in caplog.text

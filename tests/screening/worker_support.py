@@ -123,6 +123,7 @@ def worker_env(smtp_port: int, media_root: Path, **extra) -> dict[str, str]:
     }
     env.update(
         {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": database_url(),
             "DEBUG": "false",
             "EMAIL_HOST": "127.0.0.1",

@@ -1,0 +1,108 @@
+"""The suite's one set of builders: a case, a partner's browser, a user or clinician. The
+fixtures (tests/conftest.py, tests/screening/conftest.py, tests/browser/conftest.py) and the
+helpers (tests/intake/helpers.py, tests/screening/personas.py, tests/screening/pdf_support.py)
+build on these."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from intake import services
+from intake.models import Partner
+from screening.access import CLINICIANS_GROUP
+
+PASSWORD = "a-long-test-password"
+
+
+def new_case(**kwargs) -> services.NewCase:
+    """A case with both partners' private links, each partner with an e-mail address."""
+    return services.create_case(email_a="a@example.com", email_b="b@example.com", **kwargs)
+
+
+RESUME_CODE = "test-resume-code"
+
+
+def open_link(client: Client, link: str, *, door: bool = True):
+    """Open a private link as the partner would; return the page it lands on. With `door`,
+    pass the door as the partner would: agree to the notice and choose the resume code
+    (RESUME_CODE) the first time, type it on later visits."""
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    return pass_door(client, response) if door else response
+
+
+def pass_door(client: Client, response, *, code: str = RESUME_CODE, joint_sessions="yes"):
+    for _ in range(4):
+        path = response.request["PATH_INFO"]
+        if response.status_code != 200:
+            break
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+        csrf = {"csrfmiddlewaretoken": token.group(1)} if token else {}
+        if path.endswith("/start/"):
+            response = client.get(path.removesuffix("start/") + "consent/", follow=True)
+        elif path.endswith("/consent/"):
+            agreed = {"agree": "on", "typed_name": "Sam", "joint_sessions": joint_sessions}
+            response = client.post(path, agreed | csrf, follow=True)
+        elif path.endswith("/code/"):
+            response = client.post(path, {"code": code, "again": code} | csrf, follow=True)
+        elif path.endswith("/unlock/"):
+            response = client.post(path, {"code": code} | csrf, follow=True)
+        else:
+            break
+    return response
+
+
+def client_for(link: str, partner: Partner) -> Client:
+    """A new browser that opened this partner's link (`client.partner` is the partner)."""
+    client = Client()
+    open_link(client, link)
+    client.partner = partner
+    return client
+
+
+def partner_browser(case: services.NewCase, label: str) -> Client:
+    """A new browser that opened this partner's own private link (nobody signed in)."""
+    client = client_for(case.links[label], case.couple.partner(label))
+    client.user = None
+    return client
+
+
+def make_user(
+    username: str,
+    *,
+    clinician=False,
+    staff=False,
+    superuser=False,
+    active=True,
+    password: str | None = None,
+    **fields,
+) -> User:
+    """A user (a clinician when `clinician`); without `password`, one that cannot sign in."""
+    fields.setdefault("email", f"{username}@clinic.example")
+    user = User.objects.create_user(
+        username,
+        password=password,
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+        is_active=active,
+        **fields,
+    )
+    if clinician:
+        # get_or_create: a transactional test may run after another one emptied the database
+        user.groups.add(Group.objects.get_or_create(name=CLINICIANS_GROUP)[0])
+    return user
+
+
+def clinician_user(username: str = "dr.robin", first_name="Robin", last_name="Lee") -> User:
+    """A clinician with the suite's password."""
+    return make_user(
+        username,
+        clinician=True,
+        password=PASSWORD,
+        email="",
+        first_name=first_name,
+        last_name=last_name,
+    )
