@@ -444,7 +444,7 @@ def partner_link(request, reference, label):
     return redirect(reverse("screening:case", args=[reference]) + f"#partner-{label}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 @clinician_required
 def reset_resume_code(request, reference, label):
     couple = get_couple_for_clinician(request, reference)
@@ -458,7 +458,7 @@ def reset_resume_code(request, reference, label):
     return redirect("screening:case", reference=reference)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @clinician_required
 def reopen_answers(request, reference, label):
     """GET: what reopening a partner's answers will do, and the reason asked for; POST: do
