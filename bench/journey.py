@@ -59,6 +59,10 @@ os.environ.update(
     DEBUG="false",
     SITE_URL=BASE,
     ALLOWED_HOSTS="127.0.0.1",
+    # A clinic as it is set up (README, Configuration): its name and a phone number, shown
+    # in every partner page's header (the unset defaults are a longer placeholder).
+    CLINIC_NAME=os.environ.get("CLINIC_NAME", "Harbour Couples Clinic"),
+    CLINIC_CONTACT=os.environ.get("CLINIC_CONTACT", "604 555 0123"),
 )
 
 import django  # noqa: E402

@@ -591,6 +591,10 @@ PHYSICAL = Step(
         ),
         Section(
             title="Blood pressure",
+            intro=(
+                "If you know your most recent reading, give its two numbers: in a reading of "
+                "128/82, the top number is 128 and the bottom number is 82."
+            ),
             questions=(
                 Question(
                     id="blood_pressure",
@@ -607,8 +611,7 @@ PHYSICAL = Step(
                 Question(
                     id="bp_systolic",
                     type=QType.INT,
-                    label="Your most recent blood pressure reading: the top number",
-                    help="If you know it. In a reading of 128/82, the top number is 128.",
+                    label="Your most recent reading: the top number",
                     min=60,
                     max=260,
                     format_hint=(
@@ -619,8 +622,7 @@ PHYSICAL = Step(
                 Question(
                     id="bp_diastolic",
                     type=QType.INT,
-                    label="Your most recent blood pressure reading: the bottom number",
-                    help="If you know it. In a reading of 128/82, the bottom number is 82.",
+                    label="Your most recent reading: the bottom number",
                     min=30,
                     max=160,
                     format_hint="Please type only the bottom number here, for example 82.",

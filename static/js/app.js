@@ -465,8 +465,8 @@
       if (said !== over && (said !== null || over)) live.textContent = over ? count.textContent : "Now within the limit of " + limit + " characters.";
       said = over;
     };
-    // Only for long answers or ones close to their limit: a count under every name box is noise.
-    if (box.tagName !== "TEXTAREA" && box.value.length < limit * 0.8) {
+    // Shown once an answer comes close to its limit (80 %): a count under every box is noise.
+    if (box.value.length < limit * 0.8) {
       box.addEventListener("input", function handler() {
         if (box.value.length >= limit * 0.8) { box.removeEventListener("input", handler); attach(); }
       });
