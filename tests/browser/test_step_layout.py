@@ -68,8 +68,8 @@ def test_a_history_checklist_opens_follow_ups_and_none_clears_it(new_page):
     heart.check()
     expect(none).not_to_be_checked()
     # A hint stands above the box it explains.
-    hint = page.locator("#id_physical-bp_systolic_helptext")
-    box = page.locator("#id_physical-bp_systolic")
+    hint = page.locator("#id_physical-allergies_helptext")
+    box = page.locator("#id_physical-allergies")
     assert hint.bounding_box()["y"] < box.bounding_box()["y"]
     support.check_page(page, "step physical, checklist", "layout-checklist")
 
