@@ -19,6 +19,7 @@ from django.utils.datastructures import MultiValueDict
 
 from .questionnaire import units
 from .questionnaire.answers import is_missing
+from .questionnaire.display import MONTHS
 from .questionnaire.document import (
     MED_PARTS,
     MED_ROWS_MAX,
@@ -39,20 +40,6 @@ MONTH_FORMAT = "Please give the month and year as numbers, for example 5 2024."
 FULL_YEAR = "Please give the year in full, with four digits, for example 1986."
 MED_ROWS_EXTRA = 3
 GROUPED_TYPES = (QType.DATE, QType.MONTH, QType.INT, QType.DECIMAL)
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 # A number as typed: digits with one decimal point or decimal comma ("6,5" is 6.5), an
 # optional sign. Nothing else is stripped to make a number ("140 lbs", "5'10", "178/108").
 NUMBER_RE = re.compile(r"^([+-]?)([0-9]+)(?:[.,]([0-9]+))?$")
@@ -282,7 +269,7 @@ class DatePartsField(forms.Field):
                     "Please give the day as a number from 1 to 31."
                 ) from None
             raise forms.ValidationError(
-                f"{MONTH_NAMES[month - 1]} {year} has no day {day}. Please check the date."
+                f"{MONTHS[month - 1]} {year} has no day {day}. Please check the date."
             ) from None
         return date.isoformat()
 
