@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from intake.questionnaire.document import too_long
 
@@ -128,6 +129,23 @@ class DispositionForm(forms.Form):
             "max_value": "The disposition to change is not this flag's. Reload the case.",
         },
     )
+
+
+class AssignForm(forms.Form):
+    """ "Assign to me": where to go back to afterwards (the queue's page it was pressed on).
+    Only an address on this site is followed; anything else goes to the case page."""
+
+    back = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, host: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.host = host
+
+    def clean_back(self) -> str:
+        back = self.cleaned_data["back"]
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={self.host}):
+            return back
+        return ""
 
 
 class LinkActionForm(forms.Form):

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intake.models import Couple
@@ -17,6 +16,7 @@ from . import cases, pdf, queries, review, summary, summary_files
 from .access import clinician_required, get_couple_for_clinician
 from .forms import (
     NOT_CURRENT,
+    AssignForm,
     DispositionForm,
     LinkActionForm,
     NewCaseForm,
@@ -110,9 +110,9 @@ def assign(request, reference):
     couple = get_couple_for_clinician(request, reference)
     review.assign_to_me(couple, request.user, request)
     messages.success(request, "The case is assigned to you.")
-    back = request.POST.get("back", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
+    form = AssignForm(request.POST, host=request.get_host())
+    if form.is_valid() and form.cleaned_data["back"]:
+        return redirect(form.cleaned_data["back"])
     return redirect("screening:case", reference=reference)
 
 

@@ -14,6 +14,10 @@ import math
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+
 from . import QUESTIONNAIRES
 from .schema import QType, Question, Questionnaire
 
@@ -103,9 +107,6 @@ def number_range(question: Question) -> str:
 
 
 def _email_ok(value: str) -> bool:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     try:
         validate_email(value)
     except ValidationError:
@@ -123,8 +124,6 @@ def check_text(value: str, limit: int) -> str | None:
 
 
 def _today() -> datetime.date:
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
