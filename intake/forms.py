@@ -764,7 +764,8 @@ def make_field(question: Question, unit_question: Question | None = None) -> for
 _form_classes: dict[tuple[str, str], type[StepForm]] = {}
 
 
-def step_form_class(step: Step, version: str = "1") -> type[StepForm]:
+def step_form_class(step: Step, version: str) -> type[StepForm]:
+    """The form of `step` of questionnaire `version` (made once per version and step)."""
     key = (version, step.id)
     if key not in _form_classes:
         name = "".join(part.title() for part in step.id.split("_")) + "StepForm"

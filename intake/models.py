@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .questionnaire import current_version
+
 # No 0/O, 1/I/L: a reference is read aloud on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -41,7 +43,7 @@ class Couple(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     appointment_date = models.DateField(null=True, blank=True)
-    questionnaire_version = models.CharField(max_length=8, default="1")
+    questionnaire_version = models.CharField(max_length=8, default=current_version)
 
     objects = CoupleQuerySet.as_manager()
 
@@ -153,7 +155,7 @@ class AnswerSet(models.Model):
     """A partner's draft: the wizard's state and the answers saved so far, step by step."""
 
     partner = models.OneToOneField(Partner, on_delete=models.CASCADE, related_name="answer_set")
-    questionnaire_version = models.CharField(max_length=8, default="1")
+    questionnaire_version = models.CharField(max_length=8, default=current_version)
     # formtools' storage data: current step and the raw data of every saved step.
     wizard_state = models.JSONField(default=dict, blank=True)
     # question id -> value, in the types of the answers document.

@@ -49,16 +49,20 @@ def create_case(
     email_b: str = "",
     appointment_date: datetime.date | None = None,
     created_by=None,
+    questionnaire_version: str = CURRENT.version,
 ) -> NewCase:
+    """A new couple with two partners and their private links. A case is answered on one
+    questionnaire version from start to end: the current one, or for an imported document
+    the one it was answered on."""
     couple = Couple.objects.create(
         created_by=created_by,
         appointment_date=appointment_date,
-        questionnaire_version=CURRENT.version,
+        questionnaire_version=questionnaire_version,
     )
     links = {}
     for label, email in (("a", email_a), ("b", email_b)):
         partner = Partner.objects.create(couple=couple, label=label, email=email or "")
-        AnswerSet.objects.create(partner=partner, questionnaire_version=CURRENT.version)
+        AnswerSet.objects.create(partner=partner, questionnaire_version=questionnaire_version)
         links[label] = link_url(_issue_token(partner))
     return NewCase(couple=couple, links=links)
 
@@ -227,6 +231,7 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
         case = create_case(
             appointment_date=datetime.date.fromisoformat(appointment) if appointment else None,
             created_by=created_by,
+            questionnaire_version=questionnaire.version,
         )
         for partner in case.couple.partners.select_related("answer_set"):
             answers = document["partners"].get(partner.label)

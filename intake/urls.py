@@ -1,11 +1,10 @@
 from django.urls import path
 
 from . import door, views
-from .questionnaire import CURRENT
 
 app_name = "intake"
 
-wizard = views.IntakeWizard.for_questionnaire(CURRENT)
+wizard = views.IntakeWizard.view()
 
 urlpatterns = [
     path("i/<str:token>/", views.open_link, name="open"),

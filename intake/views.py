@@ -7,6 +7,7 @@ never mix), never the token, and nothing of the other partner is ever looked up.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +28,7 @@ from config.client_ip import client_ip
 from . import door, guesses, services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
-from .questionnaire import QUESTIONNAIRES, crisis_contacts
+from .questionnaire import CURRENT, QUESTIONNAIRES, crisis_contacts
 from .questionnaire.display import display_value, not_an_answer
 from .questionnaire.schema import Eq, QType, Question, Questionnaire
 
@@ -204,6 +205,11 @@ def form_list_for(questionnaire: Questionnaire):
     return [(step.id, step_form_class(step, questionnaire.version)) for step in questionnaire.steps]
 
 
+@functools.cache
+def _initkwargs(version: str) -> dict[str, Any]:
+    return IntakeWizard.get_initkwargs(**IntakeWizard.wizard_kwargs(QUESTIONNAIRES[version]))
+
+
 @method_decorator(never_cache, name="dispatch")
 class IntakeWizard(NamedUrlWizardView):
     """formtools' named-URL wizard, used as formtools intends: one named step per questionnaire
@@ -221,18 +227,33 @@ class IntakeWizard(NamedUrlWizardView):
     template_name = "intake/step.html"
 
     @classmethod
-    def for_questionnaire(cls, questionnaire: Questionnaire):
+    def wizard_kwargs(cls, questionnaire: Questionnaire) -> dict[str, Any]:
+        """formtools' arguments for one questionnaire version: its steps, their conditions."""
         condition_dict = {
             step.id: (lambda wizard, when=step.when: when.holds(wizard.answer_set.answers))
             for step in questionnaire.steps
             if step.when is not None
         }
-        return cls.as_view(
-            form_list_for(questionnaire),
-            condition_dict=condition_dict,
-            url_name="intake:step",
-            done_step_name="done",
-        )
+        return {
+            "form_list": form_list_for(questionnaire),
+            "condition_dict": condition_dict,
+            "url_name": "intake:step",
+            "done_step_name": "done",
+        }
+
+    @classmethod
+    def view(cls):
+        """The one view for every questionnaire version (`_use_version` picks the case's)."""
+        return cls.as_view(**cls.wizard_kwargs(CURRENT))
+
+    def _use_version(self, questionnaire: Questionnaire) -> None:
+        # formtools takes its form list when the view is made (`as_view`); a case is
+        # answered on the version it started on (docs/questionnaire.md, Versions), so the
+        # partner's version's list replaces it before formtools reads it. A view instance
+        # serves one request.
+        if questionnaire is not CURRENT:
+            for name, value in _initkwargs(questionnaire.version).items():
+                setattr(self, name, value)
 
     # -- who is asking ----------------------------------------------------------------
 
@@ -283,6 +304,7 @@ class IntakeWizard(NamedUrlWizardView):
             return redirect("intake:submitted", public_id=public_id)
         self.partner = partner
         self.questionnaire = _questionnaire_for(partner)
+        self._use_version(self.questionnaire)
         self.answer_set = request.answer_set = answer_set
         return super().dispatch(request, *args, **kwargs)
 

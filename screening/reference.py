@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from intake.questionnaire import QUESTIONNAIRES
+from intake.questionnaire import CURRENT, QUESTIONNAIRES, VERSION_CHANGES
 from intake.questionnaire.document import MED_KEYS
 from intake.questionnaire.schema import (
     Answered,
@@ -165,6 +165,20 @@ def questionnaire_reference(questionnaire: Questionnaire) -> str:
         ]
         lines += [_question_row(question, step) for question in step.questions]
         lines.append("")
+    lines += ["## Versions", ""]
+    lines += [
+        "Every case is answered on one version from start to end, recorded on the case, each",
+        "partner's answers and every submission; the answers document says which. A document",
+        "of any version below is read (imported, screened) by that version's definition. New",
+        f"cases use version {questionnaire.version}, the one above.",
+        "",
+        "| version | what changed |",
+        "|---|---|",
+    ]
+    lines += [
+        f"| {version} | {_cell(' '.join(VERSION_CHANGES[version]))} |" for version in QUESTIONNAIRES
+    ]
+    lines.append("")
     lines += [
         "## The answers document",
         "",
@@ -270,7 +284,7 @@ def rules_reference() -> str:
 
 def documents() -> dict[str, str]:
     """File name under docs/ -> its generated text."""
-    questionnaire = QUESTIONNAIRES[max(QUESTIONNAIRES)]
+    questionnaire = CURRENT
     return {
         "questionnaire.md": questionnaire_reference(questionnaire),
         "rules.md": rules_reference(),

@@ -34,11 +34,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+# Question types and wording: the same in every version (tests/intake/test_versions.py).
+from intake.questionnaire import CURRENT as QUESTIONNAIRE
 from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.answers import age as partner_age
 from intake.questionnaire.answers import age_on, parse_date
 from intake.questionnaire.schema import AnyOf, Condition, Eq, In, QType, any_of
-from intake.questionnaire.v1 import QUESTIONNAIRE
 from screening.scoring import (
     CSI4_ITEMS,
     GAD7_ITEMS,

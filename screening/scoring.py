@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, TypeGuard
 
-from intake.questionnaire.v1 import QUESTIONNAIRE
+# The instruments' items: the same in every version (tests/intake/test_versions.py).
+from intake.questionnaire import CURRENT as QUESTIONNAIRE
 
 # Esketamine is not approved under 18 (docs/clinical-background.md): AG-1's message says so,
 # so a clinic's minimum age can be set higher, never lower.

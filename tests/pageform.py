@@ -179,7 +179,7 @@ def grouped_post(question, answers: dict[str, Any], prefix: str):
     from intake.forms import step_form_class
     from intake.questionnaire import CURRENT
 
-    form_class = step_form_class(CURRENT.step_of(question.id))
+    form_class = step_form_class(CURRENT.step_of(question.id), CURRENT.version)
     from intake.questionnaire.display import unit_key
 
     given = {question.id: answers[question.id]}

@@ -1,6 +1,6 @@
 """The answers document of docs/questionnaire.md: checking and normalising it.
 
-    {"questionnaire_version": "1", "appointment_date": "2027-01-15",
+    {"questionnaire_version": "2", "appointment_date": "2027-01-15",
      "partners": {"a": {question id: value, ...}, "b": {...}}}
 
 A partner may be missing or partly filled in. Unknown ids, wrong types, out-of-range values

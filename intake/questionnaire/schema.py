@@ -11,7 +11,7 @@ no string evaluation anywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -322,3 +322,26 @@ class Questionnaire:
     @property
     def private_ids(self) -> frozenset[str]:
         return frozenset(q.id for step in self.steps for q in step.questions if step.is_private(q))
+
+
+def revised(
+    questionnaire: Questionnaire, version: str, changes: dict[str, dict[str, Any]]
+) -> Questionnaire:
+    """A new version of `questionnaire`: the same steps and questions, with `changes` made to
+    the questions named (question id -> the fields that differ). Every id stays as it is."""
+    unknown = set(changes) - set(questionnaire.question_ids)
+    if unknown:
+        raise ValueError(f"no such questions to revise: {sorted(unknown)}")
+
+    def section(old: Section) -> Section:
+        return replace(
+            old, questions=tuple(replace(q, **changes.get(q.id, {})) for q in old.questions)
+        )
+
+    return Questionnaire(
+        version=version,
+        steps=tuple(
+            replace(step, sections=tuple(section(s) for s in step.sections))
+            for step in questionnaire.steps
+        ),
+    )

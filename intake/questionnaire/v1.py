@@ -1,11 +1,14 @@
 """Version 1 of the couples intake questionnaire.
 
-The question ids, types, choice codes, required flags and `when` conditions are the contract
-(`docs/questionnaire.md` is generated from them); the wording is patient-facing and plain. Validated
-instruments (PHQ-9, GAD-7, PC-PTSD-5, AUDIT-C, CSI-4, HARK) are reproduced with their published
-wording and credit lines (sources: `docs/clinical-background.md` §3-4).
+The question ids, types, choice codes, required flags and `when` conditions are the contract;
+the wording is patient-facing and plain. Validated instruments (PHQ-9, GAD-7, PC-PTSD-5,
+AUDIT-C, CSI-4, HARK) are reproduced with their published wording and credit lines (sources:
+`docs/clinical-background.md` §3-4). Answers given under version 1 are read by this
+definition; version 2 (`v2.py`, the current one, from which `docs/questionnaire.md` is
+generated) is this one with the changes it names.
 
-Never rename or remove an id here: that needs a new questionnaire version.
+Never rename or remove an id, or change what a question asks or when, here: that is a new
+questionnaire version, written as its changes to this one.
 """
 
 from __future__ import annotations
@@ -153,9 +156,6 @@ AUDITC_INTRO = (
     "(1.5 oz) shot of 40% spirits."
 )
 AUDITC_CREDIT = "AUDIT-C: Bush et al. (1998); in the public domain (SAMHSA)."
-# Someone who never drinks (auditc_1 "Never") is not asked how much or how often they drink
-# heavily: AUDIT-C scores those two items 0 (docs/clinical-background.md, 4.4).
-DRINKS = AtLeast("auditc_1", 1)
 
 CSI4_CREDIT = (
     "CSI-4: Funk & Rogge (2007), Couples Satisfaction Index, free for clinical and research use."
@@ -1120,7 +1120,6 @@ SUBSTANCES = Step(
                     max=4,
                     choices=_scored("1 or 2", "3 or 4", "5 or 6", "7 to 9", "10 or more"),
                     instrument="auditc",
-                    when=DRINKS,
                 ),
                 Question(
                     id="auditc_3",
@@ -1129,7 +1128,6 @@ SUBSTANCES = Step(
                     required=True,
                     min=0,
                     max=4,
-                    when=DRINKS,
                     choices=_scored(
                         "Never",
                         "Less than monthly",

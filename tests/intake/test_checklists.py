@@ -32,7 +32,7 @@ def boxes(step):
 
 def old_radios_post(step, answers) -> MultiValueDict:
     """What the page posted before the checklists: "yes" or "no" for each question."""
-    return step_form_class(step).data_from_answers(answers, step.id)
+    return step_form_class(step, CURRENT.version).data_from_answers(answers, step.id)
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_a_checklist_posts_the_same_answers_as_the_yes_no_radios(pages, data):
     step = data.draw(st.sampled_from(STEPS))
     ticked = data.draw(st.fixed_dictionaries({q.id: st.booleans() for q in boxes(step)}))
     answers = make_answers(**ticked)  # with the follow-ups the ticked boxes open
-    form_class = step_form_class(step)
+    form_class = step_form_class(step, CURRENT.version)
     new = form_class(
         data=MultiValueDict(fill(pages[step.id], answers, step.questions)), prefix=step.id
     )

@@ -11,6 +11,7 @@ from django.test import Client
 from intake import services
 from intake.demo import demo_document, make_answers
 from intake.models import Couple, Partner, Submission
+from intake.questionnaire import CURRENT
 from tests.conftest import open_link
 from tests.intake.helpers import post_step, seed_steps, step_url, steps_before, visible_text
 
@@ -80,7 +81,7 @@ def test_export_prints_the_answers_document_of_a_case_filled_in_online(partner_a
     reference = partner_a.partner.couple.reference
 
     document = _export(reference)
-    assert document == {"questionnaire_version": "1", "partners": {"a": answers}}
+    assert document == {"questionnaire_version": CURRENT.version, "partners": {"a": answers}}
     copy_reference = _import(tmp_path, document)
     assert _export(copy_reference) == document
     assert _export(reference.lower()) == document  # the reference as typed

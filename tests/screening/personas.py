@@ -27,6 +27,7 @@ from django.test import Client, TestCase
 from intake import services as intake_services
 from intake.demo import demo_document, make_answers
 from intake.models import Couple
+from intake.questionnaire import CURRENT
 from screening.models import AuditEntry, Disposition, SignOff
 from tests.auth import sign_in
 from tests.factories import make_user, partner_browser
@@ -70,7 +71,7 @@ def document(a: dict | None = None, b: dict | None = None, **kwargs) -> dict[str
     if b is not None:
         partners["b"] = b
     return {
-        "questionnaire_version": "1",
+        "questionnaire_version": CURRENT.version,
         "appointment_date": "2027-01-15",
         **kwargs,
         "partners": partners,

@@ -14,13 +14,13 @@ from django.core.exceptions import ValidationError
 
 from intake.demo import make_answers
 from intake.forms import make_field
-from intake.questionnaire import QUESTIONNAIRES
+from intake.questionnaire import CURRENT
 from intake.questionnaire.document import DocumentError, parse_partner
 from screening.engine import Parameters, Severity, partner_flags, urgent_partner_flags
 from screening.scoring import score_partner
 from tests.screening import test_screening_rules as table
 
-QUESTIONNAIRE = QUESTIONNAIRES["1"]
+QUESTIONNAIRE = CURRENT
 DROP = table.DROP
 
 

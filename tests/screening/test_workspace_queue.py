@@ -16,6 +16,7 @@ from django.utils import timezone
 from intake import services as intake_services
 from intake.demo import demo_document, make_answers
 from intake.models import AnswerSet, Couple, Partner, Submission
+from intake.questionnaire import CURRENT
 from screening import review, services
 from screening.models import AuditEntry, CaseAssignment, Disposition
 from screening.queries import review_queue
@@ -403,7 +404,7 @@ def bulk_cases(count: int, start: int = 0, full: int = 200) -> list[Couple]:
             Submission(
                 partner=partner,
                 number=1,
-                questionnaire_version="1",
+                questionnaire_version=CURRENT.version,
                 answers=answers(number, partner),
             )
             for number, partner in enumerate(partners)
