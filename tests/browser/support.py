@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 
 from intake.questionnaire import CURRENT
 from intake.questionnaire.schema import QType, Question, Step
-from tests.auth import current_code  # noqa: F401 - the browser tests' sign-in uses it
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from intake import services
 from intake.demo import make_answers
+from tests.auth import current_code
 from tests.browser import support
 from tests.browser.support import STEP_IDS
 
@@ -69,7 +70,7 @@ def _clinician_signs_in(page, user) -> None:
     page.get_by_label("Password").fill(CLINICIAN_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("6-digit code from your authenticator app").fill(support.current_code(user))
+    page.get_by_label("6-digit code from your authenticator app").fill(current_code(user))
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
 

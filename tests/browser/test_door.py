@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from intake import services
 from intake.demo import make_answers
 from intake.models import Partner
+from tests.auth import current_code
 from tests.browser import support
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLINICIAN_PASSWORD
 
@@ -78,7 +79,7 @@ def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page, clinic
     with clinic.expect_navigation():
         clinic.get_by_role("button", name="Sign in").click()
     clinic.get_by_label("6-digit code from your authenticator app").fill(
-        support.current_code(clinician_user)
+        current_code(clinician_user)
     )
     with clinic.expect_navigation():
         clinic.get_by_role("button", name="Continue").click()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import html_of, parse_form, step_url, visible_text
 from tests.pageform import current_values
 

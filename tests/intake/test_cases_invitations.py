@@ -12,7 +12,7 @@ from django.test import Client
 
 from intake import services
 from intake.models import Couple, Partner
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import html_of, step_url, visible_text
 
 pytestmark = pytest.mark.django_db

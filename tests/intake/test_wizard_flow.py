@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from intake.demo import make_answers
 from intake.models import AnswerSet, Partner, Submission
 from intake.questionnaire import CURRENT
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import (
     STEP_IDS,
     client_for,

@@ -23,7 +23,7 @@ from intake import services
 from intake.demo import make_answers
 from screening.models import SummaryPDF, UrgentAlert
 from tests.auth import sign_in
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import post_step, seed_steps, steps_before
 
 from .pdf_support import clinician_user, realistic_document, record_all_dispositions

@@ -15,8 +15,8 @@ from django.test import Client
 from screening import review
 from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
+from tests.auth import current_code
 from tests.screening import personas as p
-from tests.screening.test_two_factor import current_code
 
 pytestmark = pytest.mark.django_db
 
