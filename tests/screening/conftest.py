@@ -1,8 +1,9 @@
 import pytest
 
 from intake import services as intake_services
+from tests.factories import OUTCOMES, dispose_all
 from tests.screening import personas as p
-from tests.screening.pdf_support import realistic_document, record_all_dispositions
+from tests.screening.pdf_support import realistic_document
 
 
 @pytest.fixture
@@ -22,5 +23,5 @@ def ready_case(db, clinician, django_capture_on_commit_callbacks):
     """A realistic, screened case with every disposition recorded, not yet signed off."""
     with django_capture_on_commit_callbacks(execute=True):
         couple = intake_services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, clinician.user)
+    dispose_all(couple, clinician.user, outcomes=OUTCOMES)
     return couple

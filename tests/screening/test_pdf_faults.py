@@ -27,15 +27,11 @@ from intake import services
 from screening import review
 from screening.models import AuditEntry, SignOff, SummaryPDF
 from tests.auth import sign_in
+from tests.factories import OUTCOMES, clinician_user, dispose_all
 from tests.screening.personas import messages_shown
 from tests.screening.personas import text_of as text
 
-from .pdf_support import (
-    clinician_user,
-    realistic_document,
-    record_all_dispositions,
-    signed_off_case,
-)
+from .pdf_support import realistic_document, signed_off_case
 from .test_pdf_workflow import DB_TASKS, worker_side_effects  # noqa: F401 (a fixture)
 
 FAILED = "The prescriber's summary could not be made."
@@ -287,7 +283,7 @@ def test_with_the_database_backend_a_failed_summary_ends_failed_and_is_made_agai
     user = clinician_user("dr.worker")
     clinician = sign_in(Client(), user)
     couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     settings.MEDIA_ROOT.mkdir()
     blocker = settings.MEDIA_ROOT / "summaries"
     blocker.write_text("not a folder")

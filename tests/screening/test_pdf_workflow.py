@@ -25,17 +25,10 @@ from screening import review, summary_store
 from screening.models import AuditEntry, SummaryPDF
 from screening.tasks import generate_summary
 from tests.auth import sign_in
+from tests.factories import OUTCOMES, clinician_user, dispose_all
 from tests.screening.personas import text_of as text
 
-from .pdf_support import (
-    clinician_user,
-    flat,
-    pages_text,
-    reader,
-    realistic_document,
-    record_all_dispositions,
-    signed_off_case,
-)
+from .pdf_support import flat, pages_text, reader, realistic_document, signed_off_case
 
 DB_TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
@@ -290,7 +283,7 @@ def test_with_the_database_backend_the_worker_makes_the_summary_off_the_request(
     user = clinician_user("dr.worker")
     clinician = sign_in(Client(), user)
     couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     with override_settings(TASKS=DB_TASKS):
         response = sign_off_in_view(clinician, couple)
         assert response.status_code == 302

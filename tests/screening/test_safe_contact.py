@@ -14,10 +14,11 @@ from intake.demo import make_answers
 from intake.models import Partner
 from screening import services
 from screening.pdf import render_pdf
+from tests.factories import clinician_user
 from tests.intake.helpers import seed_steps, step_url, visible_text
 from tests.screening import personas as p
 
-from .pdf_support import clinician_user, flat, pages_text, realistic_document
+from .pdf_support import flat, pages_text, realistic_document
 
 pytestmark = pytest.mark.django_db
 

@@ -23,10 +23,10 @@ from intake import services
 from intake.demo import make_answers
 from screening.models import SummaryPDF, UrgentAlert
 from tests.auth import sign_in
-from tests.factories import open_link
+from tests.factories import OUTCOMES, clinician_user, dispose_all, open_link
 from tests.intake.helpers import post_step, seed_steps, steps_before
 
-from .pdf_support import clinician_user, realistic_document, record_all_dispositions
+from .pdf_support import realistic_document
 from .test_workspace_urgent_email import CLINICAL_WORDS
 from .worker_support import (
     ON_CALL,
@@ -149,7 +149,7 @@ def test_an_alert_not_sent_is_escalated_then_goes_out_by_the_sweep_when_smtp_rec
 def sign_off_ready_case():
     user = clinician_user("dr.signer")
     couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     doctor = sign_in(Client(), user)
     response = doctor.post(
         reverse("screening:sign_off", args=[couple.reference]), {"note": "Ready."}

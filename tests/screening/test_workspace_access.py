@@ -16,6 +16,7 @@ from screening import review
 from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
 from tests.auth import current_code
+from tests.factories import case_url, dispose_all
 from tests.screening import personas as p
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,8 @@ class Endpoint:
     setup: Callable[[p.Personas], None] | None = None
 
 
-def _case(people):
-    return f"/clinic/cases/{people.reference}/"
+def _case(people) -> str:
+    return case_url(people.couple)
 
 
 def _first_missing_key(people) -> str:
@@ -45,10 +46,7 @@ def _first_missing_key(people) -> str:
 
 
 def _all_disposed(people) -> None:
-    for item in missing_dispositions(people.couple):
-        review.record_disposition(
-            people.couple, item.key, "acknowledged", "Seen.", people.clinician2.user
-        )
+    dispose_all(people.couple, people.clinician2.user)
 
 
 def _signed_off(people) -> None:

@@ -17,6 +17,7 @@ from intake.demo import demo_document
 from intake.models import Couple
 from screening import review
 from screening.models import AuditEntry, record
+from tests.factories import case_url, dispose_all
 from tests.intake.helpers import visible_text
 from tests.screening import personas as p
 
@@ -26,15 +27,8 @@ IP = "203.0.113.7"
 Action = AuditEntry.Action
 
 
-def case_url(couple) -> str:
-    return f"/clinic/cases/{couple.reference}/"
-
-
 def _dispose_all(people):
-    for item in review.missing_dispositions(people.couple):
-        review.record_disposition(
-            people.couple, item.key, "acknowledged", "Seen.", people.clinician2.user
-        )
+    dispose_all(people.couple, people.clinician2.user)
 
 
 def _signed_off(people):
