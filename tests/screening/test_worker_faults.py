@@ -25,6 +25,7 @@ from screening.models import SummaryPDF, UrgentAlert
 from tests.auth import sign_in
 from tests.factories import OUTCOMES, clinician_user, dispose_all, open_link
 from tests.intake.helpers import post_step, seed_steps, steps_before
+from tests.ports import free_port
 
 from .pdf_support import realistic_document
 from .test_workspace_urgent_email import CLINICAL_WORDS
@@ -34,7 +35,6 @@ from .worker_support import (
     Mailbox,
     SMTPServer,
     Workers,
-    free_port,
     wait_for,
     worker_env,
 )

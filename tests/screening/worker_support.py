@@ -23,12 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ON_CALL = ["on-call@clinic.example"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval=0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
