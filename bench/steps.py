@@ -51,6 +51,7 @@ from intake.demo import make_answers  # noqa: E402
 from intake.models import AnswerSet  # noqa: E402
 from intake.questionnaire import CURRENT  # noqa: E402
 from intake.questionnaire.schema import QType  # noqa: E402
+from tests.factories import open_link  # noqa: E402
 from tests.pageform import fill, parse_form  # noqa: E402
 
 STEP = "mood"
@@ -141,8 +142,7 @@ def measure(runs):
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         case = services.create_case()
         client = Client()
-        link = case.links["a"].split("://", 1)[1].split("/", 1)[1]
-        client.get("/" + link)
+        open_link(client, case.links["a"])  # and through the door: notice, resume code
         partner = case.couple.partner("a")
         answers = make_answers()
         # complete the steps before the mood step so it can be reached
