@@ -15,6 +15,15 @@ from playwright.sync_api import Page, expect
 from intake.questionnaire import CURRENT
 from intake.questionnaire.schema import QType, Question, Step
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's, never one Playwright downloads
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 WIDTHS = (("phone", PHONE), ("desktop", DESKTOP))

@@ -11,7 +11,8 @@ from intake.demo import make_answers
 from intake.models import Partner
 from tests.auth import current_code
 from tests.browser import support
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLINICIAN_PASSWORD
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import PASSWORD
 
 SECRET_NAME = "Quillon"
 
@@ -75,7 +76,7 @@ def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page, clinic
     clinic = new_page(viewport=support.PHONE)
     clinic.goto("/clinic/")
     clinic.get_by_label("Username").fill(clinician_user.username)
-    clinic.get_by_label("Password").fill(CLINICIAN_PASSWORD)
+    clinic.get_by_label("Password").fill(PASSWORD)
     with clinic.expect_navigation():
         clinic.get_by_role("button", name="Sign in").click()
     clinic.get_by_label("6-digit code from your authenticator app").fill(
