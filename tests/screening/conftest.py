@@ -1,3 +1,6 @@
+import logging
+import signal
+
 import pytest
 
 from intake import services as intake_services
@@ -25,3 +28,18 @@ def ready_case(db, clinician, django_capture_on_commit_callbacks):
         couple = intake_services.import_document(realistic_document()).couple
     dispose_all(couple, clinician.user, outcomes=OUTCOMES)
     return couple
+
+
+@pytest.fixture
+def worker_side_effects():
+    """db_worker sets signal handlers and logger levels for its process; put them back."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = {sig: signal.getsignal(sig) for sig in signals}
+    loggers = [logging.getLogger(name) for name in ("django.tasks", "django_tasks_db")]
+    state = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
+    yield
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    for lg, level, lg_handlers in state:
+        lg.setLevel(level)
+        lg.handlers[:] = lg_handlers

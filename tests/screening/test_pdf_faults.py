@@ -32,7 +32,7 @@ from tests.screening.personas import messages_shown
 from tests.screening.personas import text_of as text
 
 from .pdf_support import realistic_document, signed_off_case
-from .test_pdf_workflow import DB_TASKS, worker_side_effects  # noqa: F401 (a fixture)
+from .worker_support import DB_TASKS
 
 FAILED = "The prescriber's summary could not be made."
 

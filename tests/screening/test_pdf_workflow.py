@@ -7,9 +7,7 @@ commits, and one test uses the real database backend and its `db_worker`.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-import signal
 from io import StringIO
 
 import pytest
@@ -29,10 +27,7 @@ from tests.factories import OUTCOMES, clinician_user, dispose_all
 from tests.screening.personas import text_of as text
 
 from .pdf_support import flat, pages_text, reader, realistic_document, signed_off_case
-
-DB_TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
-}
+from .worker_support import DB_TASKS
 
 
 @pytest.fixture(autouse=True)
@@ -259,21 +254,6 @@ def test_the_command_says_when_it_cannot_write_the_file(new_case, tmp_path):
     missing = tmp_path / "no-such-folder" / "x.pdf"
     with pytest.raises(CommandError, match=r"Cannot write .*x\.pdf: No such file or directory"):
         call_command("summary_pdf", new_case.couple.reference, "-o", str(missing))
-
-
-@pytest.fixture
-def worker_side_effects():
-    """db_worker sets signal handlers and logger levels for its process; put them back."""
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    handlers = {sig: signal.getsignal(sig) for sig in signals}
-    loggers = [logging.getLogger(name) for name in ("django.tasks", "django_tasks_db")]
-    state = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-    for lg, level, lg_handlers in state:
-        lg.setLevel(level)
-        lg.handlers[:] = lg_handlers
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -21,6 +21,10 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_CALL = ["on-call@clinic.example"]
+# production's tasks backend (the tests run tasks at once): tasks are rows a worker takes
+DB_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+}
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval=0.1):
