@@ -12,11 +12,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from screening import review
 from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
 from tests.auth import current_code
-from tests.factories import case_url, dispose_all
+from tests.factories import case_url
 from tests.screening import personas as p
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +42,6 @@ def _case(people) -> str:
 
 def _first_missing_key(people) -> str:
     return missing_dispositions(people.couple)[0].key
-
-
-def _all_disposed(people) -> None:
-    dispose_all(people.couple, people.clinician2.user)
-
-
-def _signed_off(people) -> None:
-    _all_disposed(people)
-    review.sign_off(people.couple, people.clinician2.user, "Ready.")
 
 
 CLINIC_ENDPOINTS = [
@@ -86,7 +76,7 @@ CLINIC_ENDPOINTS = [
         302,
         _case,
         clinician_message="Signed off: the case is ready for the prescriber.",
-        setup=_all_disposed,
+        setup=p.all_disposed,
     ),
     Endpoint(
         "assign to me",
@@ -105,7 +95,7 @@ CLINIC_ENDPOINTS = [
         302,
         _case,
         clinician_message="The case is open again for review.",
-        setup=_signed_off,
+        setup=p.signed_off,
     ),
     Endpoint("confirm reissue", "get", lambda people: _case(people) + "partners/a/link/reissue/"),
     Endpoint("confirm revoke", "get", lambda people: _case(people) + "partners/b/link/revoke/"),
