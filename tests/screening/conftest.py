@@ -43,3 +43,9 @@ def worker_side_effects():
     for lg, level, lg_handlers in state:
         lg.setLevel(level)
         lg.handlers[:] = lg_handlers
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Stored files (the prescriber's summaries) go to this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -29,10 +29,7 @@ from tests.screening.personas import text_of as text
 from .pdf_support import flat, pages_text, reader, realistic_document, signed_off_case
 from .worker_support import DB_TASKS
 
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media_in_tmp")  # stored summaries in tmp_path
 
 
 def sign_off_in_view(client, couple, note="Ready for the prescriber."):
