@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.factories import PASSWORD
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LINK_GUESS_LIMIT = 6
 AXES_FAILURE_LIMIT = 4
-PASSWORD = "a-long-test-password"  # noqa: S105
 
 SETUP = (
     """

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from intake.questionnaire import CURRENT
 from intake.questionnaire.schema import QType, Question, Step
+from tests.factories import RESUME_CODE
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, never one Playwright downloads
 CHROMIUM_ARGS = [
@@ -149,9 +150,6 @@ def visible_text(page: Page) -> str:
 
 
 # --- the questionnaire ---------------------------------------------------------------------
-
-
-RESUME_CODE = "test-resume-code"
 
 
 def open_link(page: Page, link: str, *, door: bool = True) -> None:

@@ -23,7 +23,7 @@ from screening import review, summary_store
 from screening.models import AuditEntry, SummaryPDF
 from screening.tasks import generate_summary
 from tests.auth import sign_in
-from tests.factories import OUTCOMES, clinician_user, dispose_all
+from tests.factories import OUTCOMES, PASSWORD, clinician_user, dispose_all
 from tests.screening.personas import text_of as text
 
 from .pdf_support import flat, pages_text, reader, realistic_document, signed_off_case
@@ -207,7 +207,7 @@ def test_only_clinicians_get_a_summary(new_case, name):
     assert anonymous["Location"].startswith(reverse("login"))
 
     other = Client()
-    other.force_login(User.objects.create_user("reception", password="a-long-test-password"))
+    other.force_login(User.objects.create_user("reception", password=PASSWORD))
     assert other.get(url).status_code == 403
 
     no_second_factor = Client()  # a clinician who typed the password but no code yet

@@ -15,7 +15,7 @@ from django.test import Client
 from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
 from tests.auth import current_code
-from tests.factories import case_url
+from tests.factories import PASSWORD, case_url
 from tests.screening import personas as p
 
 pytestmark = pytest.mark.django_db
@@ -260,7 +260,7 @@ def test_an_administrator_is_not_a_clinician_unless_in_the_group(people):
 
 
 def test_a_clinician_signs_in_with_the_django_login_page(db):
-    user = User.objects.create_user("dr.lee", password="a-long-test-password")
+    user = User.objects.create_user("dr.lee", password=PASSWORD)
     user.groups.add(Group.objects.get(name="clinicians"))
     case = p.flagged_case()
     client = Client()
@@ -272,7 +272,7 @@ def test_a_clinician_signs_in_with_the_django_login_page(db):
     assert client.get("/clinic/").status_code == 302
     response = client.post(
         "/accounts/login/",
-        {"username": "dr.lee", "password": "a-long-test-password", "next": "/clinic/"},
+        {"username": "dr.lee", "password": PASSWORD, "next": "/clinic/"},
         follow=True,
     )
     # the password alone is not enough: a first sign-in sets up the second factor
