@@ -29,7 +29,6 @@ import os
 import random
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -67,6 +66,7 @@ from intake.demo import make_answers  # noqa: E402
 from intake.models import AnswerSet, Submission  # noqa: E402
 from intake.questionnaire import CURRENT  # noqa: E402
 from tests.pageform import fill, parse_form  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 
 STEPS = [step.id for step in CURRENT.steps]
 TARGET_P95_MS = 200.0
@@ -92,12 +92,6 @@ def drop_database() -> None:
     connections.close_all()
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(args, port: int, log_path: Path, access_path: Path) -> subprocess.Popen:

@@ -69,7 +69,7 @@ def build_case():
     from intake.demo import demo_document, make_answers
     from intake.questionnaire import CURRENT
     from screening import review
-    from screening.models import Disposition
+    from tests.factories import OUTCOMES, dispose_all
 
     document = demo_document()
     partners = document["partners"]
@@ -78,13 +78,14 @@ def build_case():
     user = User.objects.create_user("dr.bench", first_name="Robin", last_name="Lee")
     user.groups.add(Group.objects.get(name="clinicians"))
     couple = services.import_document(document, created_by=user).couple  # and screened
-    outcomes = list(Disposition.Outcome.values)
-    for number, item in enumerate(review.missing_dispositions(couple)):
-        note = (
+
+    def note(item) -> str:  # a note of a real clinician's length
+        return (
             f"Spoke with partner {item.partner.upper()} on the phone about {item.rule}; "
             "details in the clinical record. The prescriber should read this before deciding."
         )
-        review.record_disposition(couple, item.key, outcomes[number % 3], note, user)
+
+    dispose_all(couple, user, outcomes=OUTCOMES, note=note)
     # This only queues the worker's task (the database backend); nothing here runs it.
     review.sign_off(couple, user, "Reviewed with both partners. " * 6)
     unanswered = [

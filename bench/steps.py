@@ -19,26 +19,16 @@ postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
 
 import argparse
 import os
-import statistics
-import sys
-import tempfile
-import time
-from urllib.parse import urlsplit, urlunsplit
 
-from django_setup import setup
+from _support import setup_database, throwaway_database, timed
 
-POSTGRES = "--postgres" in sys.argv
 PG_NAME = "tandem_bench_steps"
-PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL") or "postgres://postgres@127.0.0.1:5432/test"
-if POSTGRES:
-    setup(urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{PG_NAME}")))
-else:
-    setup(f"sqlite:///{tempfile.mkdtemp(prefix='tandem-bench-')}/bench.sqlite3")
+setup_database(PG_NAME)
 
 import django  # noqa: E402
 from django import forms  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.http import HttpResponseRedirect  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -51,6 +41,7 @@ from intake.demo import make_answers  # noqa: E402
 from intake.models import AnswerSet  # noqa: E402
 from intake.questionnaire import CURRENT  # noqa: E402
 from intake.questionnaire.schema import QType  # noqa: E402
+from tests.factories import open_link  # noqa: E402
 from tests.pageform import fill, parse_form  # noqa: E402
 
 STEP = "mood"
@@ -102,38 +93,13 @@ urlpatterns = [
 ]
 
 
-def timed(fn, runs):
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-
-
-def postgres_admin(statement: str) -> None:
-    import psycopg
-
-    url = urlunsplit(urlsplit(PG_ADMIN_URL)._replace(scheme="postgresql"))
-    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(statement)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     runs = parser.parse_args().runs
-    if not POSTGRES:
-        return measure(runs)
-    postgres_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-    postgres_admin(f'CREATE DATABASE "{PG_NAME}"')
-    try:
+    with throwaway_database(PG_NAME):
         measure(runs)
-    finally:
-        connections.close_all()
-        postgres_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
 def measure(runs):
@@ -141,8 +107,7 @@ def measure(runs):
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         case = services.create_case()
         client = Client()
-        link = case.links["a"].split("://", 1)[1].split("/", 1)[1]
-        client.get("/" + link)
+        open_link(client, case.links["a"])  # and through the door: notice, resume code
         partner = case.couple.partner("a")
         answers = make_answers()
         # complete the steps before the mood step so it can be reached

@@ -25,24 +25,15 @@ postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
 
 import argparse
 import os
-import statistics
-import sys
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-from django_setup import setup
+from _support import setup_database, throwaway_database, timed
 
-POSTGRES = "--postgres" in sys.argv
 PG_NAME = "tandem_bench_workspace"
-PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL") or "postgres://postgres@127.0.0.1:5432/test"
-if POSTGRES:
-    setup(urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{PG_NAME}")))
-else:
-    setup(f"sqlite:///{tempfile.mkdtemp(prefix='tandem-bench-')}/bench.sqlite3")
+setup_database(PG_NAME)
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -100,39 +91,14 @@ urlpatterns = [
 ]
 
 
-def timed(fn, runs):
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
-
-
-def postgres_admin(statement: str) -> None:
-    import psycopg
-
-    url = urlunsplit(urlsplit(PG_ADMIN_URL)._replace(scheme="postgresql"))
-    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(statement)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     args = parser.parse_args()
-    if not POSTGRES:
-        return measure(args.cases, args.runs)
-    postgres_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-    postgres_admin(f'CREATE DATABASE "{PG_NAME}"')
-    try:
+    with throwaway_database(PG_NAME):
         measure(args.cases, args.runs)
-    finally:
-        connections.close_all()
-        postgres_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
 def build(cases: int):

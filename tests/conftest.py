@@ -4,11 +4,6 @@ from django.test import Client
 
 from tests import factories
 from tests.auth import sign_in
-from tests.factories import (  # noqa: F401 - imported from here by many test files
-    RESUME_CODE,
-    open_link,
-    pass_door,
-)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""The suite's one set of builders: a case, a partner's browser, a user or clinician. The
+"""The suite's one set of builders: a case, a partner's browser, a user or clinician, a
+clinician's dispositions. The
 fixtures (tests/conftest.py, tests/screening/conftest.py, tests/browser/conftest.py) and the
 helpers (tests/intake/helpers.py, tests/screening/personas.py, tests/screening/pdf_support.py)
 build on these."""
@@ -6,13 +7,16 @@ build on these."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from intake import services
-from intake.models import Partner
+from intake.models import Couple, Partner
+from screening import review
 from screening.access import CLINICIANS_GROUP
+from screening.models import Disposition
 
 PASSWORD = "a-long-test-password"
 
@@ -106,3 +110,37 @@ def clinician_user(username: str = "dr.robin", first_name="Robin", last_name="Le
         first_name=first_name,
         last_name=last_name,
     )
+
+
+def case_url(couple: Couple) -> str:
+    """The clinic's page of the case."""
+    return f"/clinic/cases/{couple.reference}/"
+
+
+OUTCOMES = tuple(Disposition.Outcome.values)
+
+
+def disposition_note(item: review.ReviewItem) -> str:
+    return f"Checked {item.rule} with partner {item.partner.upper()}"
+
+
+def dispose_all(
+    couple: Couple,
+    user: User,
+    *,
+    outcomes: Sequence[str] = ("acknowledged",),
+    severities: Sequence[str] | None = None,
+    note: Callable[[review.ReviewItem], str] = disposition_note,
+) -> list[review.ReviewItem]:
+    """A disposition for every item that still needs one (only those of `severities`, when
+    given): the `outcomes` in turn (OUTCOMES: every outcome), each with the note `note(item)`.
+    Returns the items disposed of."""
+    items = [
+        item
+        for item in review.missing_dispositions(couple)
+        if severities is None or item.severity in severities
+    ]
+    for number, item in enumerate(items):
+        outcome = outcomes[number % len(outcomes)]
+        review.record_disposition(couple, item.key, outcome, note(item), user)
+    return items

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -18,11 +17,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.factories import PASSWORD
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LINK_GUESS_LIMIT = 6
 AXES_FAILURE_LIMIT = 4
-PASSWORD = "a-long-test-password"  # noqa: S105
 
 SETUP = (
     """
@@ -41,12 +42,6 @@ user.groups.add(Group.objects.get(name="clinicians"))
 print(json.dumps({"a": case.links["a"], "b": case.links["b"], "expired": old.links["a"]}))
 """
 ).replace("PASSWORD", repr(PASSWORD))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -108,7 +103,7 @@ def server(tmp_path_factory):
         text=True,
     )
     links = json.loads(made.stdout.strip().splitlines()[-1])
-    port = _free_port()
+    port = free_port()
     out, err = folder / "stdout.log", folder / "stderr.log"
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(  # noqa: S603 (our own commands)

@@ -23,17 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import factories
 from tests.browser import support
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-CLINICIAN_PASSWORD = factories.PASSWORD
 HERE = Path(__file__).resolve().parent
 
 
@@ -141,7 +132,7 @@ def clinician_user(db) -> User:
     user = factories.make_user(
         "dr.lee",
         clinician=True,
-        password=CLINICIAN_PASSWORD,
+        password=factories.PASSWORD,
         email="",
         first_name="Robin",
         last_name="Lee",

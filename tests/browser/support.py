@@ -14,8 +14,17 @@ from playwright.sync_api import Page, expect
 
 from intake.questionnaire import CURRENT
 from intake.questionnaire.schema import QType, Question, Step
-from tests.auth import current_code  # noqa: F401 - the browser tests' sign-in uses it
+from tests.factories import RESUME_CODE
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's, never one Playwright downloads
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 WIDTHS = (("phone", PHONE), ("desktop", DESKTOP))
@@ -141,9 +150,6 @@ def visible_text(page: Page) -> str:
 
 
 # --- the questionnaire ---------------------------------------------------------------------
-
-
-RESUME_CODE = "test-resume-code"
 
 
 def open_link(page: Page, link: str, *, door: bool = True) -> None:

@@ -8,8 +8,10 @@ from playwright.sync_api import expect
 
 from intake import services
 from intake.demo import make_answers
+from tests.auth import current_code
 from tests.browser import support
 from tests.browser.support import STEP_IDS
+from tests.factories import PASSWORD
 
 SCREENSHOTS_OF_ERRORS = {"about", "mood", "review"}
 
@@ -62,14 +64,12 @@ def test_errors_on_every_step_are_announced_linked_to_their_fields_and_pass_axe(
 
 
 def _clinician_signs_in(page, user) -> None:
-    from tests.browser.conftest import CLINICIAN_PASSWORD
-
     page.goto("/clinic/")
     page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(CLINICIAN_PASSWORD)
+    page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("6-digit code from your authenticator app").fill(support.current_code(user))
+    page.get_by_label("6-digit code from your authenticator app").fill(current_code(user))
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
 

@@ -13,7 +13,7 @@ from screening import review
 from screening.models import Disposition
 from tests.auth import current_code
 from tests.browser import support
-from tests.browser.conftest import CLINICIAN_PASSWORD
+from tests.factories import PASSWORD
 
 SIGN_OFF_NOTE = "Discussed the urgent items with both partners; ready for the prescriber."
 
@@ -32,7 +32,7 @@ def test_clinician_signs_in_reviews_every_flag_signs_off_and_reads_the_pdf(
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/clinic/$"))
     support.check_page(page, "login", "clinic-login")
     page.get_by_label("Username").fill(clinician_user.username)
-    page.get_by_label("Password").fill(CLINICIAN_PASSWORD)
+    page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_have_text("Two-factor sign-in")

@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 from intake import services
 from intake.demo import make_answers
 from intake.models import Partner
+from tests.auth import current_code
 from tests.browser import support
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLINICIAN_PASSWORD
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import PASSWORD
 
 SECRET_NAME = "Quillon"
 
@@ -74,11 +76,11 @@ def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page, clinic
     clinic = new_page(viewport=support.PHONE)
     clinic.goto("/clinic/")
     clinic.get_by_label("Username").fill(clinician_user.username)
-    clinic.get_by_label("Password").fill(CLINICIAN_PASSWORD)
+    clinic.get_by_label("Password").fill(PASSWORD)
     with clinic.expect_navigation():
         clinic.get_by_role("button", name="Sign in").click()
     clinic.get_by_label("6-digit code from your authenticator app").fill(
-        support.current_code(clinician_user)
+        current_code(clinician_user)
     )
     with clinic.expect_navigation():
         clinic.get_by_role("button", name="Continue").click()

@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from intake import services
 from intake.models import Partner
 from tests.concurrency.threads import together
-from tests.conftest import open_link
+from tests.factories import open_link
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -6,6 +6,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import PASSWORD
+
 
 def no_store(response) -> bool:
     directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
@@ -37,13 +39,13 @@ def test_sign_in_pages_and_refusals_are_sent_no_store(db):
     redirected = anonymous.get(reverse("screening:queue"))
     assert redirected.status_code == 302 and no_store(redirected)
     staff = Client()
-    staff.force_login(User.objects.create_user("reception", password="a-long-test-password"))
+    staff.force_login(User.objects.create_user("reception", password=PASSWORD))
     refused = staff.get(reverse("screening:queue"))
     assert refused.status_code == 403 and no_store(refused)
 
 
 def test_the_admin_is_sent_no_store(db):
-    admin = User.objects.create_superuser("root", password="a-long-test-password")
+    admin = User.objects.create_superuser("root", password=PASSWORD)
     client = Client()
     client.force_login(admin)
     response = client.get(reverse("admin:index"))

@@ -1,7 +1,6 @@
 """Tandem's own pages for bad days: the database down (500) and a refused form (CSRF)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,17 +11,12 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import html_of, parse_form, step_url, visible_text
 from tests.pageform import current_values
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str, cookie: str = "") -> tuple[int, str]:
@@ -38,7 +32,7 @@ def _get(url: str, cookie: str = "") -> tuple[int, str]:
 @pytest.fixture
 def gunicorn_without_database(tmp_path):
     """The real app under gunicorn, its database a port nothing listens on."""
-    closed, port = _free_port(), _free_port()
+    closed, port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DEBUG")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",

@@ -12,7 +12,7 @@ from django.test import Client
 
 from intake import services
 from intake.models import Couple, Partner
-from tests.conftest import open_link
+from tests.factories import PASSWORD, open_link
 from tests.intake.helpers import html_of, step_url, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_the_new_case_page_can_email_each_partner_their_own_link(clinician):
 
 
 def test_a_non_clinician_gets_403_and_creates_nothing(client):
-    staff = User.objects.create_user("front.desk", password="a-long-test-password")
+    staff = User.objects.create_user("front.desk", password=PASSWORD)
     staff.is_staff = True
     staff.save()
     client.force_login(staff)

@@ -71,9 +71,8 @@ def test_a_checklist_posts_the_same_answers_as_the_yes_no_radios(pages, data):
         assert new.answers()[qid] is value  # every question true or false
 
 
-def test_a_list_left_unanswered_or_none_with_a_box_is_refused_next_to_it(partner_a):
-    answers = make_answers()
-    seed_steps(partner_a.partner, answers, steps_before("mental_health"))
+def test_a_list_left_unanswered_or_none_with_a_box_is_refused_next_to_it(partner_a, at_step):
+    answers = at_step("mental_health")
     page = parse_form(html_of(partner_a.get(step_url(partner_a, "mental_health"))))
     step = CURRENT.step("mental_health")
     none = f"mental_health-{step.sections[1].none_name}"

@@ -12,7 +12,7 @@ from intake import services
 from intake.demo import demo_document, make_answers
 from intake.models import Couple, Partner, Submission
 from intake.questionnaire import CURRENT
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import post_step, seed_steps, step_url, steps_before, visible_text
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from intake.demo import make_answers
 from intake.models import AnswerSet, Partner, Submission
 from intake.questionnaire import CURRENT
 from intake.questionnaire.document import parse_partner
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import STEP_IDS, html_of, seed_steps, step_url, steps_before
 from tests.pageform import parse_form
 

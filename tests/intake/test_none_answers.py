@@ -23,9 +23,8 @@ def _review_row(text: str, label: str) -> str:
     return text[at : at + 40].strip()
 
 
-def test_saying_none_is_saved_and_shown_as_none_on_the_review_page(partner_a):
-    answers = make_answers(no_allergies=True, no_medicines=True)
-    seed_steps(partner_a.partner, answers, steps_before("physical"))
+def test_saying_none_is_saved_and_shown_as_none_on_the_review_page(partner_a, at_step):
+    answers = at_step("physical", no_allergies=True, no_medicines=True)
     for step_id in ("physical", "medications"):
         response = post_step(partner_a, step_id, answers)
         assert response.status_code == 302, step_id
@@ -49,9 +48,8 @@ def test_an_empty_box_without_saying_none_is_not_answered(partner_a):
     assert _review_row(text, "Please list all the medicines you take.").startswith("Not answered")
 
 
-def test_none_ticked_with_allergies_typed_asks_which(partner_a):
-    answers = make_answers()
-    seed_steps(partner_a.partner, answers, steps_before("physical"))
+def test_none_ticked_with_allergies_typed_asks_which(partner_a, at_step):
+    answers = at_step("physical")
     response = post_step(
         partner_a, "physical", {**answers, "no_allergies": True, "allergies": "Penicillin"}
     )
@@ -60,18 +58,16 @@ def test_none_ticked_with_allergies_typed_asks_which(partner_a):
     assert "Penicillin" in html_of(response)  # what was typed is still there
 
 
-def test_none_ticked_with_a_medicine_listed_asks_which(partner_a):
-    answers = make_answers()
-    seed_steps(partner_a.partner, answers, steps_before("medications"))
+def test_none_ticked_with_a_medicine_listed_asks_which(partner_a, at_step):
+    answers = at_step("medications")
     response = post_step(partner_a, "medications", {**answers, "no_medicines": True})
     assert_error_shown(response, "medications-no_medicines")
     assert "Sertraline" in html_of(response)
 
 
-def test_with_javascript_the_list_put_away_by_none_is_not_an_answer(partner_a):
+def test_with_javascript_the_list_put_away_by_none_is_not_an_answer(partner_a, at_step):
     """The page's script hid the list when the box was ticked: rows left in it are not asked."""
-    answers = make_answers()
-    seed_steps(partner_a.partner, answers, steps_before("medications"))
+    answers = at_step("medications")
     response = post_step(partner_a, "medications", {**answers, "no_medicines": True}, {"js": "1"})
     assert response.status_code == 302
     stored = AnswerSet.objects.get(partner=partner_a.partner).answers

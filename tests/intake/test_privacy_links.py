@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from intake import services
 from intake.demo import make_answers
 from intake.models import Partner
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import (
     STEP_IDS,
     client_for,

@@ -8,7 +8,7 @@ from intake.demo import make_answers
 from intake.models import AnswerSet
 from intake.questionnaire import CURRENT, crisis_contacts
 from screening.models import UrgentAlert
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import (
     STEP_IDS,
     crisis_panel_shown,

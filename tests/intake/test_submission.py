@@ -8,7 +8,7 @@ from intake import services
 from intake.demo import make_answers
 from intake.models import Partner, Submission
 from intake.questionnaire import CURRENT
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import (
     STEP_IDS,
     form_values,

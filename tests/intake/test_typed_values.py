@@ -138,11 +138,10 @@ def assert_no_django_message(response) -> None:
 
 
 @pytest.fixture
-def page_for(partner_a):
+def page_for(partner_a, at_step):
     def go(question_id):
         step_id = CURRENT.step_of(question_id).id
-        answers = make_answers(**SET_UP)
-        seed_steps(partner_a.partner, answers, steps_before(step_id))
+        answers = at_step(step_id, **SET_UP)
         return StepPage(partner_a, step_id), answers, step_id
 
     return go

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from intake.demo import make_answers
 from intake.models import AnswerSet, Partner, Submission
 from intake.questionnaire import CURRENT
-from tests.conftest import open_link
+from tests.factories import open_link
 from tests.intake.helpers import (
     STEP_IDS,
     client_for,
@@ -335,9 +335,8 @@ def test_a_future_step_cannot_be_posted(partner_a):
     assert "phq9_1" not in stored_answers(partner_a.partner)
 
 
-def test_the_review_step_is_reached_only_when_every_step_is_complete(partner_a):
-    answers = make_answers()
-    seed_steps(partner_a.partner, answers, steps_before("practical"))
+def test_the_review_step_is_reached_only_when_every_step_is_complete(partner_a, at_step):
+    answers = at_step("practical")
     response = partner_a.get(step_url(partner_a, "review"))
     assert response["Location"] == step_url(partner_a, "practical")
     response = partner_a.post(step_url(partner_a, "review"), {"review-certify_accurate": "on"})
@@ -350,9 +349,8 @@ def test_the_review_step_is_reached_only_when_every_step_is_complete(partner_a):
     assert "Check and submit" in visible_text(page)
 
 
-def test_submitting_re_validates_every_step(partner_a):
-    answers = make_answers()
-    seed_steps(partner_a.partner, answers, steps_before("review"))
+def test_submitting_re_validates_every_step(partner_a, at_step):
+    answers = at_step("review")
     # The saved draft of a finished step went bad behind the wizard's back.
     answer_set = AnswerSet.objects.get(partner=partner_a.partner)
     answer_set.wizard_state["step_data"]["relationship"]["relationship-csi_1"] = ["9"]
@@ -370,9 +368,8 @@ def test_submitting_re_validates_every_step(partner_a):
 # --- two tabs -------------------------------------------------------------------------------------
 
 
-def test_two_tabs_saving_different_steps_keep_both(partner_a):
-    answers = make_answers()
-    seed_steps(partner_a.partner, answers, steps_before("physical"))
+def test_two_tabs_saving_different_steps_keep_both(partner_a, at_step):
+    answers = at_step("physical")
     tab1 = partner_a.get(step_url(partner_a, "about"))
     tab2 = partner_a.get(step_url(partner_a, "goals"))
     data1 = fill(

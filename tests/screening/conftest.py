@@ -1,8 +1,12 @@
+import logging
+import signal
+
 import pytest
 
 from intake import services as intake_services
+from tests.factories import OUTCOMES, dispose_all
 from tests.screening import personas as p
-from tests.screening.pdf_support import realistic_document, record_all_dispositions
+from tests.screening.pdf_support import realistic_document
 
 
 @pytest.fixture
@@ -22,5 +26,26 @@ def ready_case(db, clinician, django_capture_on_commit_callbacks):
     """A realistic, screened case with every disposition recorded, not yet signed off."""
     with django_capture_on_commit_callbacks(execute=True):
         couple = intake_services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, clinician.user)
+    dispose_all(couple, clinician.user, outcomes=OUTCOMES)
     return couple
+
+
+@pytest.fixture
+def worker_side_effects():
+    """db_worker sets signal handlers and logger levels for its process; put them back."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = {sig: signal.getsignal(sig) for sig in signals}
+    loggers = [logging.getLogger(name) for name in ("django.tasks", "django_tasks_db")]
+    state = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
+    yield
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    for lg, level, lg_handlers in state:
+        lg.setLevel(level)
+        lg.handlers[:] = lg_handlers
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Stored files (the prescriber's summaries) go to this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -12,10 +12,8 @@ from django.utils import dateformat, timezone
 from intake import services
 from intake.demo import demo_document, make_answers
 from screening import review
-from screening.models import Disposition
-from tests.factories import clinician_user  # noqa: F401 - imported from here by test files
+from tests.factories import OUTCOMES, dispose_all
 
-OUTCOMES = list(Disposition.Outcome.values)
 NOT_A_DIAGNOSIS = "Flags ask for review; they are not a diagnosis. The prescriber decides."
 
 
@@ -32,26 +30,12 @@ def realistic_document(a: dict | None = None, b: dict | None = None) -> dict:
     return document
 
 
-def disposition_note(item) -> str:
-    return f"Checked {item.rule} with partner {item.partner.upper()}"
-
-
-def record_all_dispositions(couple, user) -> list:
-    """A disposition (outcomes in turn) with a note for every item that needs one."""
-    items = review.missing_dispositions(couple)
-    for number, item in enumerate(items):
-        review.record_disposition(
-            couple, item.key, OUTCOMES[number % len(OUTCOMES)], disposition_note(item), user
-        )
-    return items
-
-
 def signed_off_case(user, note="Ready for the prescriber. Discussed SI-2 with partner A."):
     """A realistic case, screened, every disposition recorded and signed off; the work done
     when each step commits (screening, then the summary task) runs at once."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         couple = services.import_document(realistic_document(), created_by=user).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     with TestCase.captureOnCommitCallbacks(execute=True):
         review.sign_off(couple, user, note)
     return couple

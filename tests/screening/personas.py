@@ -28,9 +28,10 @@ from intake import services as intake_services
 from intake.demo import demo_document, make_answers
 from intake.models import Couple
 from intake.questionnaire import CURRENT
+from screening import review
 from screening.models import AuditEntry, Disposition, SignOff
 from tests.auth import sign_in
-from tests.factories import make_user, partner_browser
+from tests.factories import dispose_all, make_user, partner_browser
 from tests.intake.helpers import visible_text
 
 CLINICIAN = "clinician"
@@ -146,6 +147,17 @@ class Personas:
 def personas(case: intake_services.NewCase | None = None) -> Personas:
     """Everyone, around one case (by default the flagged demo couple)."""
     return Personas(case or flagged_case())
+
+
+def all_disposed(people: Personas) -> None:
+    """The second clinician records a disposition for every item of the case that needs one."""
+    dispose_all(people.couple, people.clinician2.user)
+
+
+def signed_off(people: Personas) -> None:
+    """Every disposition recorded and the case signed off ("Ready."), by the second clinician."""
+    all_disposed(people)
+    review.sign_off(people.couple, people.clinician2.user, "Ready.")
 
 
 # --- the state of a case, to show that a refused request changed nothing -------------------

@@ -9,13 +9,10 @@ from django.test import Client, RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.client_ip import client_ip
+from tests.auth import current_code
+from tests.factories import PASSWORD
 from tests.intake.helpers import visible_text
-from tests.screening.test_two_factor import (
-    PASSWORD,
-    current_code,
-    make_clinician,
-    password_step,
-)
+from tests.screening.test_two_factor import make_clinician, password_step
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ import pytest
 
 from intake.models import Partner
 from screening.models import AuditEntry, Disposition
+from tests.factories import case_url
 from tests.intake.helpers import visible_text
 from tests.screening import personas as p
-from tests.screening.test_workspace_review import case_url, current, item
+from tests.screening.test_workspace_review import current, item
 
 pytestmark = pytest.mark.django_db
 

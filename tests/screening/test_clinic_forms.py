@@ -8,9 +8,10 @@ import re
 import pytest
 
 from screening.models import AuditEntry, Disposition, SignOff
+from tests.factories import case_url, dispose_all
 from tests.intake.helpers import visible_text
 from tests.screening import personas as p
-from tests.screening.test_workspace_review import case_url, dispose_all, item
+from tests.screening.test_workspace_review import item
 
 pytestmark = pytest.mark.django_db
 

@@ -22,18 +22,9 @@ from intake.questionnaire.display import date_words, display_value
 from screening import review
 from screening.pdf import render_html, render_pdf
 from screening.summary import INSTRUMENTS
+from tests.factories import OUTCOMES, clinician_user, dispose_all, disposition_note
 
-from .pdf_support import (
-    NOT_A_DIAGNOSIS,
-    clinician_user,
-    disposition_note,
-    flat,
-    minute,
-    pages_text,
-    reader,
-    realistic_document,
-    record_all_dispositions,
-)
+from .pdf_support import NOT_A_DIAGNOSIS, flat, minute, pages_text, reader, realistic_document
 
 # The tests read the module's PDFs; the mark puts them with the other database tests (before
 # pytest-django's transactional ones, which empty the database when they finish).
@@ -50,7 +41,7 @@ def case(django_db_setup, django_db_blocker):
         with TestCase.captureOnCommitCallbacks(execute=True):  # screening runs on commit
             couple = services.import_document(realistic_document(), created_by=user).couple
         draft = render_pdf(couple, draft=True)
-        items = record_all_dispositions(couple, user)
+        items = dispose_all(couple, user, outcomes=OUTCOMES)
         sign_off = review.sign_off(couple, user, NOTE)  # its on-commit task never runs here
         before = timezone.localtime()
         final = render_pdf(couple, draft=False)

@@ -27,27 +27,16 @@ from intake import services
 from screening import review
 from screening.models import AuditEntry, SignOff, SummaryPDF
 from tests.auth import sign_in
+from tests.factories import OUTCOMES, case_url, clinician_user, dispose_all
 from tests.screening.personas import messages_shown
 from tests.screening.personas import text_of as text
 
-from .pdf_support import (
-    clinician_user,
-    realistic_document,
-    record_all_dispositions,
-    signed_off_case,
-)
-from .test_pdf_workflow import DB_TASKS, worker_side_effects  # noqa: F401 (a fixture)
+from .pdf_support import realistic_document, signed_off_case
+from .worker_support import DB_TASKS
+
+pytestmark = pytest.mark.usefixtures("media_in_tmp")  # stored summaries in tmp_path
 
 FAILED = "The prescriber's summary could not be made."
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def case_page(client, couple):
-    return client.get(reverse("screening:case", args=[couple.reference]))
 
 
 def sign_off(client, couple, capture):
@@ -98,7 +87,7 @@ def test_an_unwritable_summaries_folder_shows_the_failure_then_make_it_again_wor
     assert "could not be made" in caplog.text and "NotADirectoryError" in caplog.text
     signed.refresh_from_db()
     assert signed.summary_failed_at is not None
-    page = case_page(clinician, ready_case)
+    page = clinician.get(case_url(ready_case))
     shown = text(page)
     assert FAILED in shown
     assert "cannot be written to" in shown
@@ -118,7 +107,7 @@ def test_an_unwritable_summaries_folder_shows_the_failure_then_make_it_again_wor
     # Still broken: trying again fails again, visibly, and stores nothing.
     make_it_again(clinician, ready_case, django_capture_on_commit_callbacks)
     assert not SummaryPDF.objects.exists()
-    assert FAILED in text(case_page(clinician, ready_case))
+    assert FAILED in text(clinician.get(case_url(ready_case)))
 
     blocker.unlink()  # the administrator fixes the folder
     response = make_it_again(clinician, ready_case, django_capture_on_commit_callbacks)
@@ -127,7 +116,7 @@ def test_an_unwritable_summaries_folder_shows_the_failure_then_make_it_again_wor
     assert stored.sign_off == signed and stored.version == 1
     signed.refresh_from_db()
     assert signed.summary_failed_at is None and signed.summary_error == ""
-    shown = text(case_page(clinician, ready_case))
+    shown = text(clinician.get(case_url(ready_case)))
     assert FAILED not in shown and "Make it again" not in shown
     assert "Version 1" in shown and ": current" in shown
     assert actions(ready_case).count(AuditEntry.Action.PDF_GENERATED) == 1
@@ -175,7 +164,7 @@ def test_a_write_that_fails_part_way_leaves_no_file_and_no_row(
         signed.refresh_from_db()
         full = "The clinic's file storage is full, so the PDF could not be saved."
         assert signed.summary_error == full
-        shown = text(case_page(clinician, ready_case))
+        shown = text(clinician.get(case_url(ready_case)))
         assert FAILED in shown and "storage is full" in shown and "being prepared" not in shown
 
         remount("4m")  # room again
@@ -199,7 +188,7 @@ def test_make_it_again_is_refused_once_the_case_is_reopened(
         messages_shown(clinician.get(response["Location"]))
     )
     assert not SummaryPDF.objects.exists()
-    assert FAILED not in text(case_page(clinician, ready_case))
+    assert FAILED not in text(clinician.get(case_url(ready_case)))
     assert AuditEntry.Action.PDF_REQUESTED_AGAIN not in actions(ready_case)
 
 
@@ -287,7 +276,7 @@ def test_with_the_database_backend_a_failed_summary_ends_failed_and_is_made_agai
     user = clinician_user("dr.worker")
     clinician = sign_in(Client(), user)
     couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     settings.MEDIA_ROOT.mkdir()
     blocker = settings.MEDIA_ROOT / "summaries"
     blocker.write_text("not a folder")
@@ -308,13 +297,13 @@ def test_with_the_database_backend_a_failed_summary_ends_failed_and_is_made_agai
         run_worker()
         assert DBTaskResult.objects.get().status == "FAILED"
         assert not SummaryPDF.objects.exists()
-        assert FAILED in text(case_page(clinician, couple))
+        assert FAILED in text(clinician.get(case_url(couple)))
 
         blocker.unlink()
         clinician.post(reverse("screening:summary_again", args=[couple.reference]))
-        assert "being prepared" in text(case_page(clinician, couple))
+        assert "being prepared" in text(clinician.get(case_url(couple)))
         run_worker()
         statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
         assert statuses == ["FAILED", "SUCCESSFUL"]
         assert SummaryPDF.objects.get(couple=couple).version == 1
-        assert FAILED not in text(case_page(clinician, couple))
+        assert FAILED not in text(clinician.get(case_url(couple)))

@@ -14,8 +14,9 @@ from fontTools.ttLib import TTFont
 from intake import services
 from screening import review
 from screening.pdf import render_html, render_pdf
+from tests.factories import OUTCOMES, clinician_user, dispose_all
 
-from .pdf_support import clinician_user, reader, realistic_document, record_all_dispositions
+from .pdf_support import reader, realistic_document
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_every_character_of_every_script_and_emoji_has_a_glyph_in_the_embedded_f
     )
     with TestCase.captureOnCommitCallbacks(execute=True):
         couple = services.import_document(document, created_by=user).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     review.sign_off(couple, user, f"Checked with both: {names}")
     content = render_pdf(couple, draft=False)
 

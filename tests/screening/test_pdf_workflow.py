@@ -7,9 +7,7 @@ commits, and one test uses the real database backend and its `db_worker`.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-import signal
 from io import StringIO
 
 import pytest
@@ -25,26 +23,13 @@ from screening import review, summary_store
 from screening.models import AuditEntry, SummaryPDF
 from screening.tasks import generate_summary
 from tests.auth import sign_in
+from tests.factories import OUTCOMES, PASSWORD, clinician_user, dispose_all
 from tests.screening.personas import text_of as text
 
-from .pdf_support import (
-    clinician_user,
-    flat,
-    pages_text,
-    reader,
-    realistic_document,
-    record_all_dispositions,
-    signed_off_case,
-)
+from .pdf_support import flat, pages_text, reader, realistic_document, signed_off_case
+from .worker_support import DB_TASKS
 
-DB_TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
-}
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media_in_tmp")  # stored summaries in tmp_path
 
 
 def sign_off_in_view(client, couple, note="Ready for the prescriber."):
@@ -222,7 +207,7 @@ def test_only_clinicians_get_a_summary(new_case, name):
     assert anonymous["Location"].startswith(reverse("login"))
 
     other = Client()
-    other.force_login(User.objects.create_user("reception", password="a-long-test-password"))
+    other.force_login(User.objects.create_user("reception", password=PASSWORD))
     assert other.get(url).status_code == 403
 
     no_second_factor = Client()  # a clinician who typed the password but no code yet
@@ -268,21 +253,6 @@ def test_the_command_says_when_it_cannot_write_the_file(new_case, tmp_path):
         call_command("summary_pdf", new_case.couple.reference, "-o", str(missing))
 
 
-@pytest.fixture
-def worker_side_effects():
-    """db_worker sets signal handlers and logger levels for its process; put them back."""
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    handlers = {sig: signal.getsignal(sig) for sig in signals}
-    loggers = [logging.getLogger(name) for name in ("django.tasks", "django_tasks_db")]
-    state = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-    for lg, level, lg_handlers in state:
-        lg.setLevel(level)
-        lg.handlers[:] = lg_handlers
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_database_backend_the_worker_makes_the_summary_off_the_request(
     worker_side_effects,
@@ -290,7 +260,7 @@ def test_with_the_database_backend_the_worker_makes_the_summary_off_the_request(
     user = clinician_user("dr.worker")
     clinician = sign_in(Client(), user)
     couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     with override_settings(TASKS=DB_TASKS):
         response = sign_off_in_view(clinician, couple)
         assert response.status_code == 302

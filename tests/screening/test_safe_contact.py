@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import pytest
 from django.test import TestCase
-from django.urls import reverse
 
 from intake import services as intake_services
 from intake.demo import make_answers
 from intake.models import Partner
 from screening import services
 from screening.pdf import render_pdf
+from tests.factories import case_url, clinician_user
 from tests.intake.helpers import seed_steps, step_url, visible_text
 from tests.screening import personas as p
 
-from .pdf_support import clinician_user, flat, pages_text, realistic_document
+from .pdf_support import flat, pages_text, realistic_document
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,8 @@ SAM = (
 )
 
 
-def case_page(client, couple):
-    return client.get(reverse("screening:case", args=[couple.reference]))
-
-
 def test_beside_each_urgent_flag_the_safe_channels_and_emergency_contact(people):
-    cards = p.flag_articles(case_page(people.clinician, people.couple))
+    cards = p.flag_articles(people.clinician.get(case_url(people.couple)))
     urgent = cards[("SI-2", "partner A")]
     assert "Contact partner A only through a channel they marked as safe." in urgent
     assert SAM in urgent
@@ -49,7 +45,7 @@ def test_none_and_missing_are_said_plainly_and_a_missing_number_too(people):
             make_answers(phq9_9=2, safe_contact=["phone_call"], phone=""),
         )
     )
-    cards = p.flag_articles(case_page(people.clinician, case.couple))
+    cards = p.flag_articles(people.clinician.get(case_url(case.couple)))
     assert (
         "Safe channels: None: the partner will contact the clinic themselves "
         "Emergency contact: None given" in cards[("SI-2", "partner A")]
@@ -64,7 +60,7 @@ def test_an_urgent_answer_before_submission_shows_the_draft_channels(people):
     Partner.objects.filter(pk=partner.pk).update(status=Partner.Status.IN_PROGRESS)
     with p.committed():
         services.check_urgent(partner, {"unsafe_now": True})
-    cards = p.flag_articles(case_page(people.clinician, case.couple))
+    cards = p.flag_articles(people.clinician.get(case_url(case.couple)))
     (text,) = cards.values()
     assert "Safe channels: Phone call: +1 604 555 0101" in text
 

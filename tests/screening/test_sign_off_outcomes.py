@@ -13,13 +13,10 @@ from tests.screening.personas import text_of as text
 
 from .pdf_support import flat, pages_text
 
+pytestmark = pytest.mark.usefixtures("media_in_tmp")  # stored summaries in tmp_path
+
 REASON = "Cardiology letter about the 2026 stent is still to come; ask partner A's GP."
 NOT_READY_BANNER = "NOT READY FOR THE PRESCRIBER: further assessment needed."
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def sign_off(client, couple, outcome, note="", reason=""):

@@ -13,12 +13,10 @@ from freezegun import freeze_time
 
 from tests import factories
 from tests.auth import current_code
-from tests.conftest import open_link
+from tests.factories import PASSWORD, open_link
 from tests.intake.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = factories.PASSWORD
 
 
 def make_clinician(username="dr.khan") -> User:

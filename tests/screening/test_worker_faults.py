@@ -12,7 +12,6 @@ import time
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -23,27 +22,24 @@ from intake import services
 from intake.demo import make_answers
 from screening.models import SummaryPDF, UrgentAlert
 from tests.auth import sign_in
-from tests.conftest import open_link
+from tests.factories import OUTCOMES, clinician_user, dispose_all, open_link
 from tests.intake.helpers import post_step, seed_steps, steps_before
+from tests.ports import free_port
 
-from .pdf_support import clinician_user, realistic_document, record_all_dispositions
+from .pdf_support import realistic_document
 from .test_workspace_urgent_email import CLINICAL_WORDS
 from .worker_support import (
+    DB_TASKS,
     ON_CALL,
     HangingSMTPServer,
     Mailbox,
     SMTPServer,
     Workers,
-    free_port,
     wait_for,
     worker_env,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-DB_TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
-}
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +67,12 @@ def partner_reports_urgent_answer():
     assert post_step(client, "safety", answers).status_code == 302
     assert UrgentAlert.objects.filter(partner__couple=case.couple).exists()
     return case.couple
+
+
+def running_task(name: str):
+    """The task screening.tasks.`name` as a worker is running it now (None when none is)."""
+    path = f"screening.tasks.{name}"
+    return DBTaskResult.objects.filter(task_path=path, status="RUNNING").first()
 
 
 def untold(couple):
@@ -149,7 +151,7 @@ def test_an_alert_not_sent_is_escalated_then_goes_out_by_the_sweep_when_smtp_rec
 def sign_off_ready_case():
     user = clinician_user("dr.signer")
     couple = services.import_document(realistic_document()).couple
-    record_all_dispositions(couple, user)
+    dispose_all(couple, user, outcomes=OUTCOMES)
     doctor = sign_in(Client(), user)
     response = doctor.post(
         reverse("screening:sign_off", args=[couple.reference]), {"note": "Ready."}
@@ -165,9 +167,7 @@ def test_a_hanging_mail_server_never_holds_up_the_prescribers_pdf(workers, tmp_p
         workers.start("pdf", env)
         urgent_case = partner_reports_urgent_answer()
         wait_for(
-            lambda: DBTaskResult.objects.filter(
-                task_path="screening.tasks.notify_urgent", status="RUNNING"
-            ).exists(),
+            lambda: running_task("notify_urgent"),
             10,
             "the urgent worker to be stuck on the mail server",
         )
@@ -189,9 +189,7 @@ def test_an_alert_task_left_running_by_a_killed_worker_runs_again_once(workers, 
         first = workers.start("urgent", env)
         couple = partner_reports_urgent_answer()
         running = wait_for(
-            lambda: DBTaskResult.objects.filter(
-                task_path="screening.tasks.notify_urgent", status="RUNNING"
-            ).first(),
+            lambda: running_task("notify_urgent"),
             10,
             "the task to be running",
         )
@@ -226,9 +224,7 @@ def test_a_summary_task_left_running_by_a_killed_worker_is_made_once_after_resta
     with SummaryWriteLock() as lock:
         first = workers.start("pdf", env)
         wait_for(
-            lambda: DBTaskResult.objects.filter(
-                task_path="screening.tasks.generate_summary", status="RUNNING"
-            ).exists(),
+            lambda: running_task("generate_summary"),
             20,
             "the task to be running",
             interval=0.005,

@@ -12,11 +12,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from screening import review
 from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
+from tests.auth import current_code
+from tests.factories import PASSWORD, case_url
 from tests.screening import personas as p
-from tests.screening.test_two_factor import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -36,24 +36,12 @@ class Endpoint:
     setup: Callable[[p.Personas], None] | None = None
 
 
-def _case(people):
-    return f"/clinic/cases/{people.reference}/"
+def _case(people) -> str:
+    return case_url(people.couple)
 
 
 def _first_missing_key(people) -> str:
     return missing_dispositions(people.couple)[0].key
-
-
-def _all_disposed(people) -> None:
-    for item in missing_dispositions(people.couple):
-        review.record_disposition(
-            people.couple, item.key, "acknowledged", "Seen.", people.clinician2.user
-        )
-
-
-def _signed_off(people) -> None:
-    _all_disposed(people)
-    review.sign_off(people.couple, people.clinician2.user, "Ready.")
 
 
 CLINIC_ENDPOINTS = [
@@ -88,7 +76,7 @@ CLINIC_ENDPOINTS = [
         302,
         _case,
         clinician_message="Signed off: the case is ready for the prescriber.",
-        setup=_all_disposed,
+        setup=p.all_disposed,
     ),
     Endpoint(
         "assign to me",
@@ -107,7 +95,7 @@ CLINIC_ENDPOINTS = [
         302,
         _case,
         clinician_message="The case is open again for review.",
-        setup=_signed_off,
+        setup=p.signed_off,
     ),
     Endpoint("confirm reissue", "get", lambda people: _case(people) + "partners/a/link/reissue/"),
     Endpoint("confirm revoke", "get", lambda people: _case(people) + "partners/b/link/revoke/"),
@@ -272,7 +260,7 @@ def test_an_administrator_is_not_a_clinician_unless_in_the_group(people):
 
 
 def test_a_clinician_signs_in_with_the_django_login_page(db):
-    user = User.objects.create_user("dr.lee", password="a-long-test-password")
+    user = User.objects.create_user("dr.lee", password=PASSWORD)
     user.groups.add(Group.objects.get(name="clinicians"))
     case = p.flagged_case()
     client = Client()
@@ -284,7 +272,7 @@ def test_a_clinician_signs_in_with_the_django_login_page(db):
     assert client.get("/clinic/").status_code == 302
     response = client.post(
         "/accounts/login/",
-        {"username": "dr.lee", "password": "a-long-test-password", "next": "/clinic/"},
+        {"username": "dr.lee", "password": PASSWORD, "next": "/clinic/"},
         follow=True,
     )
     # the password alone is not enough: a first sign-in sets up the second factor

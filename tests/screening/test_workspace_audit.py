@@ -17,6 +17,7 @@ from intake.demo import demo_document
 from intake.models import Couple
 from screening import review
 from screening.models import AuditEntry, record
+from tests.factories import case_url
 from tests.intake.helpers import visible_text
 from tests.screening import personas as p
 
@@ -24,22 +25,6 @@ pytestmark = pytest.mark.django_db
 
 IP = "203.0.113.7"
 Action = AuditEntry.Action
-
-
-def case_url(couple) -> str:
-    return f"/clinic/cases/{couple.reference}/"
-
-
-def _dispose_all(people):
-    for item in review.missing_dispositions(people.couple):
-        review.record_disposition(
-            people.couple, item.key, "acknowledged", "Seen.", people.clinician2.user
-        )
-
-
-def _signed_off(people):
-    _dispose_all(people)
-    review.sign_off(people.couple, people.clinician2.user, "Ready.")
 
 
 def _first_key(people):
@@ -58,14 +43,14 @@ ACTIONS = {
         [(Action.DISPOSITION_RECORDED, "a", {"rule": "SI-2", "outcome": "follow_up"})],
     ),
     "sign-off": (
-        _dispose_all,
+        p.all_disposed,
         "post",
         "sign-off/",
         {"note": "Ready for the prescriber."},
         [(Action.SIGNED_OFF, "", {"outcome": "Ready for the prescriber"})],
     ),
     "signed off as not ready": (
-        _dispose_all,
+        p.all_disposed,
         "post",
         "sign-off/",
         {"outcome": "not_ready", "reason": "Cardiology letter to come."},
@@ -73,7 +58,7 @@ ACTIONS = {
     ),
     "case assigned": (None, "post", "assign/", {}, [(Action.CASE_ASSIGNED, "", {"to": "dr.lee"})]),
     "case reopened": (
-        _signed_off,
+        p.signed_off,
         "post",
         "reopen/",
         {"reason": "New letter from the GP."},

@@ -20,6 +20,7 @@ from intake.questionnaire import CURRENT
 from screening import review, services
 from screening.models import AuditEntry, CaseAssignment, Disposition
 from screening.queries import review_queue
+from tests.factories import dispose_all
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
 
@@ -87,12 +88,6 @@ def set_created(couple: Couple, **ago) -> None:
     Couple.objects.filter(pk=couple.pk).update(
         created_at=timezone.now() - datetime.timedelta(**ago)
     )
-
-
-def dispose_all(couple: Couple, user, severities=("urgent", "high", "review")) -> None:
-    for item in review.missing_dispositions(couple):
-        if item.severity in severities:
-            review.record_disposition(couple, item.key, "acknowledged", "Reviewed.", user)
 
 
 def cases_in_every_state(user) -> dict[str, Couple]:
@@ -481,8 +476,7 @@ def test_the_queue_makes_the_same_few_queries_for_10_and_10000_cases(people, set
                 by=client.user,
             )
         signed = screened[1]
-        for item in review.missing_dispositions(signed):
-            review.record_disposition(signed, item.key, "acknowledged", "Seen.", client.user)
+        dispose_all(signed, client.user)
         review.sign_off(signed, client.user, "Ready.")
         CaseAssignment.objects.bulk_create(
             [

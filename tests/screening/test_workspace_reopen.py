@@ -15,23 +15,15 @@ from intake.demo import demo_document
 from intake.models import Partner
 from screening import review
 from screening.models import AuditEntry, Disposition, SignOff, UrgentAlert
+from tests.factories import case_url, dispose_all
 from tests.intake.helpers import client_for, link_path, post_step, step_url, visible_text
 from tests.screening import personas as p
 
 pytestmark = pytest.mark.django_db
 
 
-def case_url(couple) -> str:
-    return f"/clinic/cases/{couple.reference}/"
-
-
 def reopen(client, couple, label="a", reason="Partner A asked to correct an answer.", **kw):
     return client.post(case_url(couple) + f"partners/{label}/reopen/", {"reason": reason}, **kw)
-
-
-def dispose_all(couple, user) -> None:
-    for item in review.missing_dispositions(couple):
-        review.record_disposition(couple, item.key, "acknowledged", f"{item.rule} seen.", user)
 
 
 def status_of(couple, label) -> str:
@@ -217,7 +209,7 @@ def test_resubmission_screens_again_flags_that_still_hold_keep_their_disposition
     ]:
         card = cards[(rule, f"partner {partner.upper()}")]
         assert "Reviewed: noted for the prescriber by dr.lee" in card, rule
-        assert f"{rule} seen." in card
+        assert f"Checked {rule} with partner {partner.upper()}" in card  # the note kept
         assert "No disposition yet." not in card
     assert "No disposition yet." in cards[("CV-2", "partner A")]
     assert "No disposition yet." in cards[("CV-4", "partner A")]

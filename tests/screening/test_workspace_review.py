@@ -16,6 +16,7 @@ from screening import review
 from screening.models import AuditEntry, Disposition, SignOff
 from screening.queries import review_queue
 from screening.review import ReviewError
+from tests.factories import case_url, dispose_all
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
 
@@ -32,10 +33,6 @@ NEEDING = [  # (rule, partner) of the demo couple's flags that need a dispositio
 ]
 
 
-def case_url(couple) -> str:
-    return f"/clinic/cases/{couple.reference}/"
-
-
 def item(couple, rule: str, partner: str) -> review.ReviewItem:
     return next(i for i in review.review_items(couple) if (i.rule, i.partner) == (rule, partner))
 
@@ -48,11 +45,6 @@ def post_disposition(
     if replaces is not None:
         data["replaces"] = replaces
     return client.post(case_url(couple) + "dispositions/", data, **kwargs)
-
-
-def dispose_all(couple, user, outcome="acknowledged") -> None:
-    for missing in review.missing_dispositions(couple):
-        review.record_disposition(couple, missing.key, outcome, f"{missing.rule} reviewed.", user)
 
 
 # --- dispositions ----------------------------------------------------------------------------

@@ -21,12 +21,10 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_CALL = ["on-call@clinic.example"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# production's tasks backend (the tests run tasks at once): tasks are rows a worker takes
+DB_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+}
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval=0.1):
