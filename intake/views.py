@@ -7,6 +7,7 @@ never mix), never the token, and nothing of the other partner is ever looked up.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -551,7 +552,10 @@ def _sections(step, form):
                     "med_headings": [label for _, label, _ in MED_PARTS],
                 }
             else:
-                item = {"question": question, "field": form[question.id], "kind": _kind(question)}
+                kind = _kind(question)
+                item = {"question": question, "field": form[question.id], "kind": kind}
+                if kind == "scale":  # on a phone two columns, read down: how many rows
+                    item["rows"] = math.ceil(len(question.choices) / 2)
             parent = _follows(question, boxes)
             if parent is not None:
                 boxes[parent]["follow_ups"].append(item)  # shown under its box
