@@ -8,6 +8,7 @@ never mix), never the token, and nothing of the other partner is ever looked up.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -573,7 +574,10 @@ def _sections(step, form):
                     "med_headings": [label for _, label, _ in MED_PARTS],
                 }
             else:
-                item = {"question": question, "field": form[question.id], "kind": _kind(question)}
+                kind = _kind(question)
+                item = {"question": question, "field": form[question.id], "kind": kind}
+                if kind == "scale":  # on a phone two columns, read down: how many rows
+                    item["rows"] = math.ceil(len(question.choices) / 2)
             parent = _follows(question, boxes)
             if parent is not None:
                 boxes[parent]["follow_ups"].append(item)  # shown under its box
@@ -632,13 +636,17 @@ def review_rows(questionnaire: Questionnaire, answers: dict[str, Any], steps: li
                 rows.append(
                     (question.label, display_value(question, answers.get(question.id), answers))
                 )
-        groups.append((step, [(label, value, _short(value)) for label, value in rows]))
+        groups.append((step, [(label, value, _short(label, value)) for label, value in rows]))
     return groups
 
 
-def _short(value: Any) -> bool:
-    """Short enough to stand beside its question ("Not answered" too)."""
-    return isinstance(value, str) and len(value) <= 14 and "\n" not in value
+def _short(label: str, value: Any) -> bool:
+    """Short enough to stand beside its question on a phone ("Not answered" too): a few words,
+    or a longer answer to a short question when both fit one line (the question's small type
+    is about 4/5 as wide as the answer's)."""
+    if not isinstance(value, str) or "\n" in value:
+        return False
+    return len(value) <= 14 or len(label) + 1.25 * len(value) <= 48
 
 
 def _checklist_value(section, answers: dict[str, Any]) -> str:

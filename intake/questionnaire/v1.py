@@ -591,10 +591,6 @@ PHYSICAL = Step(
         ),
         Section(
             title="Blood pressure",
-            intro=(
-                "If you know your most recent reading, give its two numbers: in a reading of "
-                "128/82, the top number is 128 and the bottom number is 82."
-            ),
             questions=(
                 Question(
                     id="blood_pressure",
@@ -612,6 +608,11 @@ PHYSICAL = Step(
                     id="bp_systolic",
                     type=QType.INT,
                     label="Your most recent reading: the top number",
+                    # One hint for both boxes, above the first (as short as a question's hint).
+                    help=(
+                        "If you know it. In a reading of 128/82, the top number is 128 and the "
+                        "bottom number is 82."
+                    ),
                     min=60,
                     max=260,
                     format_hint=(
