@@ -7,7 +7,8 @@ Makes a throw-away PostgreSQL database (`tandem_load`, on the server of TEST_POS
 default postgres://postgres@127.0.0.1:5432/test), migrates it, creates one case per simulated
 partner and starts `gunicorn config.wsgi -w 2` on a free loopback port against it (DEBUG off,
 persistent database connections). Then every partner, in its own thread with its own HTTP
-session (cookies, CSRF), at the same time: opens their private link, and for each of the 12
+session (cookies, CSRF), at the same time: opens their private link, passes the door (the
+privacy notice agreed to, a resume code chosen), and for each of the 12
 steps GETs the page, fills the form the page rendered with their own answers (every partner's
 differ), waits as a person would (--think: 0.5 to 1.5 times it, at random), POSTs it and
 follows the redirect, up to submitting from the review step and seeing the "sent" page.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -65,6 +67,7 @@ from intake import services  # noqa: E402
 from intake.demo import make_answers  # noqa: E402
 from intake.models import AnswerSet, Submission  # noqa: E402
 from intake.questionnaire import CURRENT  # noqa: E402
+from tests.factories import RESUME_CODE  # noqa: E402
 from tests.pageform import fill, parse_form  # noqa: E402
 from tests.ports import free_port  # noqa: E402
 
@@ -233,6 +236,28 @@ def simulate(partner: Partner, base: str, think: float, start: threading.Event, 
             raise Stop
         return response
 
+    def pass_door(location: str) -> str:
+        """The partner's door, as a person passes it the first time (tests.factories.pass_door):
+        from the start page to the notice, agreed to, then a resume code chosen."""
+        for _ in range(8):
+            if location.endswith("/start/"):
+                request("door", "GET", location, expect=(200,))
+                location = location.removesuffix("start/") + "consent/"
+            if location.endswith("/consent/"):
+                extra = {"agree": "on", "typed_name": "Sam", "joint_sessions": "yes"}
+            elif location.endswith("/code/"):
+                extra = {"code": RESUME_CODE, "again": RESUME_CODE}
+            elif location == f"/intake/{partner.public_id}/":  # resume: the next page
+                location = request("door", "GET", location).headers["Location"]
+                continue
+            else:
+                return location
+            page = request("door", "GET", location, expect=(200,))
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+            data = extra | ({"csrfmiddlewaretoken": token.group(1)} if token else {})
+            location = request("door", "POST", location, data=data).headers["Location"]
+        return location
+
     def pause(scale: float = 1.0) -> None:
         if think > 0:
             stop.wait(rng.uniform(0.5, 1.5) * think * scale)
@@ -242,6 +267,7 @@ def simulate(partner: Partner, base: str, think: float, start: threading.Event, 
         pause(2.0)  # people do not all click at the same millisecond
         opened = request("open link", "GET", partner.link_path)
         location = request("open link", "GET", opened.headers["Location"]).headers["Location"]
+        location = pass_door(location)
         for number, step_id in enumerate(STEPS):
             expected = f"/intake/{partner.public_id}/{step_id}/"
             if location != expected:
