@@ -107,7 +107,7 @@ def build(cases: int):
 
     from screening import services
     from screening.models import CaseAssignment
-    from tests.screening.test_workspace_queue import bulk_cases
+    from tests.factories import bulk_cases
 
     couple, _, flags = build_case()
     clinician = User.objects.get(username="dr.bench")

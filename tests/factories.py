@@ -6,14 +6,18 @@ build on these."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Sequence
 
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from django.utils import timezone
 
 from intake import services
-from intake.models import Couple, Partner
+from intake.demo import demo_document
+from intake.models import AnswerSet, Couple, Partner, Submission
+from intake.questionnaire import CURRENT
 from screening import review
 from screening.access import CLINICIANS_GROUP
 from screening.models import Disposition
@@ -144,3 +148,76 @@ def dispose_all(
         outcome = outcomes[number % len(outcomes)]
         review.record_disposition(couple, item.key, outcome, note(item), user)
     return items
+
+
+def review_item(couple, rule: str, partner: str) -> review.ReviewItem:
+    return next(i for i in review.review_items(couple) if (i.rule, i.partner) == (rule, partner))
+
+
+def current_disposition(couple, rule, partner) -> Disposition:
+    return review.latest_dispositions(couple)[review_item(couple, rule, partner).key]
+
+
+def bulk_cases(count: int, start: int = 0, full: int = 200) -> list[Couple]:
+    """`count` cases without going through the services: a third invited, a third filling in,
+    a third submitted; the submitted ones are not screened. The first `full` have the demo
+    couple's answers, the others a preferred name only (to keep 10,000 cases fast). Every
+    other case has an appointment date, 0 to 89 days ahead."""
+    demo = demo_document()["partners"]
+    now = timezone.now()
+    today = timezone.localdate()
+    couples = Couple.objects.bulk_create(
+        [
+            Couple(
+                reference=f"TND-Q{start + i:06d}",
+                created_at=now - datetime.timedelta(minutes=start + i),
+                appointment_date=today + datetime.timedelta(days=i % 90) if i % 2 else None,
+            )
+            for i in range(count)
+        ],
+        batch_size=500,
+    )
+    statuses = [Partner.Status.INVITED, Partner.Status.IN_PROGRESS, Partner.Status.SUBMITTED]
+    partners = Partner.objects.bulk_create(
+        [
+            Partner(
+                couple=couple,
+                label=label,
+                status=statuses[(start + i) % 3],
+                steps_completed=12 if statuses[(start + i) % 3] == "submitted" else 0,
+            )
+            for i, couple in enumerate(couples)
+            for label in ("a", "b")
+        ],
+        batch_size=500,
+    )
+
+    def answers(number: int, partner: Partner) -> dict:
+        if number // 2 < full:
+            return demo[partner.label]
+        return {"preferred_name": f"Name {start + number}"}
+
+    AnswerSet.objects.bulk_create(
+        [
+            AnswerSet(
+                partner=partner,
+                answers=answers(number, partner) if partner.status != "invited" else {},
+            )
+            for number, partner in enumerate(partners)
+        ],
+        batch_size=500,
+    )
+    Submission.objects.bulk_create(
+        [
+            Submission(
+                partner=partner,
+                number=1,
+                questionnaire_version=CURRENT.version,
+                answers=answers(number, partner),
+            )
+            for number, partner in enumerate(partners)
+            if partner.status == Partner.Status.SUBMITTED
+        ],
+        batch_size=500,
+    )
+    return couples

@@ -9,10 +9,9 @@ from django.test import Client, RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.client_ip import client_ip
-from tests.auth import current_code
-from tests.factories import PASSWORD
+from tests.auth import current_code, password_step
+from tests.factories import PASSWORD, clinician_user
 from tests.intake.helpers import visible_text
-from tests.screening.test_two_factor import make_clinician, password_step
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def shown_secret(response) -> str | None:
 
 def test_a_pending_secret_is_shown_once_and_replaced_at_every_sign_in(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    user = make_clinician()
+    user = clinician_user("dr.khan")
     first = Client()
     page = password_step(first, user.username)
     setup_url = page.redirect_chain[-1][0]
@@ -58,7 +57,7 @@ def test_a_pending_secret_is_shown_once_and_replaced_at_every_sign_in(settings):
 
 def test_wrong_passwords_lock_the_username_at_that_address_only(settings):
     settings.AXES_FAILURE_LIMIT = 3
-    user = make_clinician()
+    user = clinician_user("dr.khan")
     guesser = Client(REMOTE_ADDR="203.0.113.5")
     for _ in range(3):
         page = password_step(guesser, user.username, "wrong-password")
@@ -71,7 +70,7 @@ def test_wrong_passwords_lock_the_username_at_that_address_only(settings):
     assert elsewhere.status_code == 200
     assert elsewhere.redirect_chain[-1][0].startswith("/accounts/two-factor/")
     # And another clinician at the guesser's address is not locked out either.
-    colleague = make_clinician("dr.okafor")
+    colleague = clinician_user("dr.okafor")
     same_address = password_step(Client(REMOTE_ADDR="203.0.113.5"), colleague.username)
     assert same_address.status_code == 200
     assert same_address.redirect_chain[-1][0].startswith("/accounts/two-factor/")
@@ -119,7 +118,7 @@ def test_a_spoofing_client_not_behind_the_proxy_is_locked_by_its_own_address(set
     settings.AXES_FAILURE_LIMIT = 3
     settings.TRUST_X_FORWARDED_FOR = True
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
-    user = make_clinician()
+    user = clinician_user("dr.khan")
     for n in range(3):
         # a new made-up forwarded address every time: it changes nothing
         spoofer = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")

@@ -9,10 +9,9 @@ import pytest
 
 from intake.models import Partner
 from screening.models import AuditEntry, Disposition
-from tests.factories import case_url
+from tests.factories import case_url, current_disposition, review_item
 from tests.intake.helpers import visible_text
 from tests.screening import personas as p
-from tests.screening.test_workspace_review import current, item
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ SCRIPT = {"HTTP_X_REQUESTED_WITH": "fetch"}  # as static/js/app.js sends it
 
 
 def send(client, couple, rule, partner, outcome, note, **extra):
-    data = {"key": item(couple, rule, partner).key, "outcome": outcome, "note": note} | extra
+    data = {"key": review_item(couple, rule, partner).key, "outcome": outcome, "note": note} | extra
     return client.post(case_url(couple) + "dispositions/", data, **SCRIPT)
 
 
@@ -32,7 +31,7 @@ def test_from_the_script_a_disposition_comes_back_as_the_flags_folded_markup(peo
     assert data["message"] == "SI-2, partner A: Disposition recorded. 6 items left to record."
     assert data["urgent_open"] is False  # SI-2 was the only urgent item
     assert data["status"] == "In review"
-    assert item(couple, "SI-2", "a").key not in data["missing"] and len(data["missing"]) == 6
+    assert review_item(couple, "SI-2", "a").key not in data["missing"] and len(data["missing"]) == 6
     card = visible_text(data["html"])
     assert card.startswith("Disposition recorded. Urgent SI-2 · partner A ·")
     assert "Recorded: Follow-up arranged · dr.lee ·" in card and "Rang Sam." in card
@@ -62,7 +61,7 @@ def test_from_the_script_a_refusal_comes_back_with_its_message_and_the_typing(pe
         "VOL-1, partner B: A disposition is already recorded for this flag (Follow-up arranged, "
         "by dr.lee on "
     )
-    assert f'name="replaces" value="{current(couple, "VOL-1", "b").pk}"' in data["html"]
+    assert f'name="replaces" value="{current_disposition(couple, "VOL-1", "b").pk}"' in data["html"]
     assert ">Saw B alone.</textarea>" in data["html"]
     assert Disposition.objects.count() == 1
 

@@ -8,17 +8,16 @@ import re
 import pytest
 
 from screening.models import AuditEntry, Disposition, SignOff
-from tests.factories import case_url, dispose_all
+from tests.factories import case_url, dispose_all, review_item
 from tests.intake.helpers import visible_text
 from tests.screening import personas as p
-from tests.screening.test_workspace_review import item
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_over_long_disposition_note_is_refused_with_a_count_and_kept_in_the_page(people):
     couple = people.couple
-    key = item(couple, "SI-2", "a").key
+    key = review_item(couple, "SI-2", "a").key
     note = "Called Sam. " + "x" * 2488  # 2,500 characters
     response = people.clinician.post(
         case_url(couple) + "dispositions/",
@@ -37,7 +36,7 @@ def test_an_over_long_disposition_note_is_refused_with_a_count_and_kept_in_the_p
 
 def test_a_disposition_note_at_the_limit_is_stored_whole(people):
     couple = people.couple
-    key = item(couple, "SI-2", "a").key
+    key = review_item(couple, "SI-2", "a").key
     note = "y" * 2000
     response = people.clinician.post(
         case_url(couple) + "dispositions/", {"key": key, "outcome": "follow_up", "note": note}

@@ -12,28 +12,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 
 from tests import factories
-from tests.auth import current_code
+from tests.auth import current_code, password_step
 from tests.factories import PASSWORD, open_link
 from tests.intake.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
 
-def make_clinician(username="dr.khan") -> User:
-    return factories.make_user(username, clinician=True, password=PASSWORD, email="")
-
-
-def password_step(client, username, password=PASSWORD):
-    return client.post(
-        "/accounts/login/",
-        {"username": username, "password": password, "next": "/clinic/"},
-        follow=True,
-    )
-
-
 def test_first_sign_in_sets_up_an_authenticator_then_every_sign_in_asks_for_a_code(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no wait after the wrong code below
-    user = make_clinician()
+    user = factories.clinician_user("dr.khan")
     client = Client()
     page = password_step(client, user.username)
     assert page.redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
@@ -68,7 +56,7 @@ def test_first_sign_in_sets_up_an_authenticator_then_every_sign_in_asks_for_a_co
 
 
 def test_wrong_codes_are_throttled():
-    user = make_clinician()
+    user = factories.clinician_user("dr.khan")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     client = Client()
     password_step(client, user.username)
@@ -81,7 +69,7 @@ def test_wrong_codes_are_throttled():
 
 
 def test_a_password_without_the_code_reaches_no_case_page():
-    user = make_clinician()
+    user = factories.clinician_user("dr.khan")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     client = Client()
     password_step(client, user.username)
@@ -93,7 +81,7 @@ def test_a_password_without_the_code_reaches_no_case_page():
 
 def test_the_account_locks_after_repeated_failures_even_for_the_right_password(settings):
     settings.AXES_FAILURE_LIMIT = 3
-    user = make_clinician()
+    user = factories.clinician_user("dr.khan")
     client = Client()
     for _ in range(3):
         page = password_step(client, user.username, "wrong-password")
@@ -109,8 +97,8 @@ def test_behind_a_trusted_proxy_a_lockout_is_per_forwarded_address(settings):
     TRUST_X_FORWARDED_FOR, one person's wrong passwords would lock out every clinician."""
     settings.AXES_FAILURE_LIMIT = 3
     settings.TRUST_X_FORWARDED_FOR = True
-    guesser = make_clinician("dr.guess")
-    colleague = make_clinician("dr.okafor")
+    guesser = factories.clinician_user("dr.guess")
+    colleague = factories.clinician_user("dr.okafor")
     from_guesser = Client(HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="127.0.0.1")
     for _ in range(3):
         page = password_step(from_guesser, guesser.username, "wrong-password")
@@ -131,7 +119,7 @@ def test_behind_a_trusted_proxy_a_lockout_is_per_forwarded_address(settings):
 
 
 def test_an_administrator_resets_the_second_factor_in_the_admin():
-    user = make_clinician()
+    user = factories.clinician_user("dr.khan")
     TOTPDevice.objects.create(user=user, name="lost phone", confirmed=True)
     admin_user = User.objects.create_superuser("admin", password=PASSWORD)
     admin = Client()

@@ -15,12 +15,11 @@ from django.utils import timezone
 
 from intake import services as intake_services
 from intake.demo import demo_document, make_answers
-from intake.models import AnswerSet, Couple, Partner, Submission
-from intake.questionnaire import CURRENT
+from intake.models import Couple, Partner
 from screening import review, services
 from screening.models import AuditEntry, CaseAssignment, Disposition
 from screening.queries import review_queue
-from tests.factories import dispose_all
+from tests.factories import bulk_cases, dispose_all
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
 
@@ -343,71 +342,6 @@ def test_assign_to_me_and_the_mine_filter_for_two_clinicians(people):
 
 
 # --- many cases, made fast --------------------------------------------------------------------
-
-
-def bulk_cases(count: int, start: int = 0, full: int = 200) -> list[Couple]:
-    """`count` cases without going through the services: a third invited, a third filling in,
-    a third submitted; the submitted ones are not screened. The first `full` have the demo
-    couple's answers, the others a preferred name only (to keep 10,000 cases fast). Every
-    other case has an appointment date, 0 to 89 days ahead."""
-    demo = demo_document()["partners"]
-    now = timezone.now()
-    today = timezone.localdate()
-    couples = Couple.objects.bulk_create(
-        [
-            Couple(
-                reference=f"TND-Q{start + i:06d}",
-                created_at=now - datetime.timedelta(minutes=start + i),
-                appointment_date=today + datetime.timedelta(days=i % 90) if i % 2 else None,
-            )
-            for i in range(count)
-        ],
-        batch_size=500,
-    )
-    statuses = [Partner.Status.INVITED, Partner.Status.IN_PROGRESS, Partner.Status.SUBMITTED]
-    partners = Partner.objects.bulk_create(
-        [
-            Partner(
-                couple=couple,
-                label=label,
-                status=statuses[(start + i) % 3],
-                steps_completed=12 if statuses[(start + i) % 3] == "submitted" else 0,
-            )
-            for i, couple in enumerate(couples)
-            for label in ("a", "b")
-        ],
-        batch_size=500,
-    )
-
-    def answers(number: int, partner: Partner) -> dict:
-        if number // 2 < full:
-            return demo[partner.label]
-        return {"preferred_name": f"Name {start + number}"}
-
-    AnswerSet.objects.bulk_create(
-        [
-            AnswerSet(
-                partner=partner,
-                answers=answers(number, partner) if partner.status != "invited" else {},
-            )
-            for number, partner in enumerate(partners)
-        ],
-        batch_size=500,
-    )
-    Submission.objects.bulk_create(
-        [
-            Submission(
-                partner=partner,
-                number=1,
-                questionnaire_version=CURRENT.version,
-                answers=answers(number, partner),
-            )
-            for number, partner in enumerate(partners)
-            if partner.status == Partner.Status.SUBMITTED
-        ],
-        batch_size=500,
-    )
-    return couples
 
 
 def test_pagination_fifty_a_page_keeping_the_filters(people):

@@ -16,7 +16,7 @@ from screening import review
 from screening.models import AuditEntry, Disposition, SignOff
 from screening.queries import review_queue
 from screening.review import ReviewError
-from tests.factories import case_url, dispose_all
+from tests.factories import case_url, current_disposition, dispose_all, review_item
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
 
@@ -33,14 +33,10 @@ NEEDING = [  # (rule, partner) of the demo couple's flags that need a dispositio
 ]
 
 
-def item(couple, rule: str, partner: str) -> review.ReviewItem:
-    return next(i for i in review.review_items(couple) if (i.rule, i.partner) == (rule, partner))
-
-
 def post_disposition(
     client, couple, rule, partner, outcome="follow_up", note="", replaces=None, **kwargs
 ):
-    key = item(couple, rule, partner).key
+    key = review_item(couple, rule, partner).key
     data = {"key": key, "outcome": outcome, "note": note}
     if replaces is not None:
         data["replaces"] = replaces
@@ -56,7 +52,7 @@ def test_a_clinician_records_a_disposition_with_a_note(people):
         people.clinician, couple, "SI-2", "a", "follow_up", "Called Sam; safety plan agreed."
     )
     assert response.status_code == 302
-    key = item(couple, "SI-2", "a").key
+    key = review_item(couple, "SI-2", "a").key
     assert response["Location"] == case_url(couple) + f"#flag-{key[:12]}"  # back at the flag
     page = people.clinician.get(response["Location"])
     card = p.flag_articles(page)[("SI-2", "partner A")]
@@ -78,14 +74,10 @@ def test_a_clinician_records_a_disposition_with_a_note(people):
     assert "Status: In review" in visible_text(page)
 
 
-def current(couple, rule, partner) -> Disposition:
-    return review.latest_dispositions(couple)[item(couple, rule, partner).key]
-
-
 def test_every_change_is_kept_and_shown_never_overwritten(people):
     couple = people.couple
     post_disposition(people.clinician, couple, "CV-2", "b", "follow_up", "Asked the GP.")
-    first = current(couple, "CV-2", "b")
+    first = current_disposition(couple, "CV-2", "b")
     response = post_disposition(
         people.clinician,
         couple,
@@ -102,7 +94,7 @@ def test_every_change_is_kept_and_shown_never_overwritten(people):
         ("follow_up", "Asked the GP.", user),
         ("acknowledged", "GP letter received.", user),
     ]
-    assert current(couple, "CV-2", "b").replaces == first
+    assert current_disposition(couple, "CV-2", "b").replaces == first
     card = p.flag_articles(people.clinician.get(response["Location"]))[("CV-2", "partner B")]
     assert card.startswith("Disposition changed.")
     latest, earlier = card.split("Earlier records (1)")
@@ -145,8 +137,8 @@ def test_recording_again_without_change_is_refused_and_the_note_is_kept(people):
     )
     assert "To record something else, use “Change”." in card
     html = response.content.decode()
-    key = item(couple, "VOL-1", "b").key
-    assert f'name="replaces" value="{current(couple, "VOL-1", "b").pk}"' in html
+    key = review_item(couple, "VOL-1", "b").key
+    assert f'name="replaces" value="{current_disposition(couple, "VOL-1", "b").pk}"' in html
     assert ">Saw B alone.</textarea>" in html  # what was typed is kept, ready to send
     assert f'value="acknowledged" id="o-{key[:12]}-acknowledged" required checked>' in html
 
@@ -158,7 +150,7 @@ def test_recording_again_without_change_is_refused_and_the_note_is_kept(people):
         "b",
         "acknowledged",
         "Saw B alone.",
-        replaces=current(couple, "VOL-1", "b").pk,
+        replaces=current_disposition(couple, "VOL-1", "b").pk,
     )
     assert set(Disposition.objects.values_list("by__username", flat=True)) == {
         "dr.lee",
@@ -175,7 +167,7 @@ def test_a_change_made_from_an_earlier_record_is_refused(people):
     change instead of overwriting it unseen."""
     couple = people.couple
     post_disposition(people.clinician, couple, "CV-4", "a", "follow_up", "Asked for a letter.")
-    first = current(couple, "CV-4", "a")
+    first = current_disposition(couple, "CV-4", "a")
     post_disposition(
         people.clinician, couple, "CV-4", "a", "acknowledged", "Letter in.", replaces=first.pk
     )
@@ -186,7 +178,7 @@ def test_a_change_made_from_an_earlier_record_is_refused(people):
     card = p.flag_articles(response)[("CV-4", "partner A")]
     assert "This disposition was changed meanwhile (Reviewed: noted for the prescriber" in card
     assert Disposition.objects.count() == 2
-    assert current(couple, "CV-4", "a").note == "Letter in."
+    assert current_disposition(couple, "CV-4", "a").note == "Letter in."
 
 
 def test_a_double_submit_records_once(people):
@@ -206,7 +198,7 @@ def test_a_double_submit_records_once(people):
 )
 def test_a_refused_disposition_says_why_and_records_nothing(people, data, message):
     couple = people.couple
-    post = {"key": item(couple, "SI-2", "a").key, "outcome": "follow_up", "note": "Rang."}
+    post = {"key": review_item(couple, "SI-2", "a").key, "outcome": "follow_up", "note": "Rang."}
     if "rule" in data:
         screening = review.current_screening(couple)
         rule, partner = data.pop("rule")
@@ -232,7 +224,7 @@ def test_a_refused_disposition_says_why_and_records_nothing(people, data, messag
 )
 def test_a_bad_value_is_said_next_to_its_field_with_the_typing_kept(people, data, field, message):
     couple = people.couple
-    key = item(couple, "SI-2", "a").key
+    key = review_item(couple, "SI-2", "a").key
     post = {"key": key, "outcome": "follow_up", "note": "Rang Sam at 9."} | data
     response = people.clinician.post(case_url(couple) + "dispositions/", post)
     assert response.status_code == 400
@@ -249,7 +241,7 @@ def test_a_bad_value_is_said_next_to_its_field_with_the_typing_kept(people, data
 def test_dispositions_cannot_be_changed_or_deleted(people):
     disposition = review.record_disposition(
         people.couple,
-        item(people.couple, "SI-2", "a").key,
+        review_item(people.couple, "SI-2", "a").key,
         "follow_up",
         "Called.",
         people.clinician.user,
@@ -427,7 +419,7 @@ def test_reopening_a_signed_off_case_is_recorded_and_allows_changes_again(people
         "b",
         "follow_up",
         "Cardiology again.",
-        replaces=current(couple, "CV-2", "b").pk,
+        replaces=current_disposition(couple, "CV-2", "b").pk,
     )
     assert Disposition.objects.count() == len(NEEDING) + 1
     second = review.sign_off(couple, people.clinician2.user, "Ready again.")
