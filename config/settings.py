@@ -60,7 +60,17 @@ PRODUCTION = DJANGO_ENV == "production"
 
 if PRODUCTION:
     # EMAIL_HOST and URGENT_ALERT_EMAILS: an urgent answer must reach a clinician at once.
-    required = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "URGENT_ALERT_EMAILS")
+    # CLINIC_NAME and CLINIC_CONTACT: every partner page, the consent notice and the locked
+    # and link pages tell partners how to reach the clinic; a placeholder there helps no one.
+    required = (
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "EMAIL_HOST",
+        "URGENT_ALERT_EMAILS",
+        "CLINIC_NAME",
+        "CLINIC_CONTACT",
+    )
     missing = [name for name in required if not env(name)]
     if missing:
         raise ImproperlyConfigured(

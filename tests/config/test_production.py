@@ -13,6 +13,8 @@ FULL = {
     "DATABASE_URL": "sqlite:////tmp/tandem-production-check.sqlite3",
     "EMAIL_HOST": "smtp.example-clinic.ca",
     "URGENT_ALERT_EMAILS": "on-call@example-clinic.ca",
+    "CLINIC_NAME": "Example Clinic",
+    "CLINIC_CONTACT": "604-555-0199",
 }
 
 
@@ -28,7 +30,9 @@ def manage(*args, **env_overrides):
 def test_production_refuses_to_start_naming_what_is_missing():
     result = manage("check", DJANGO_ENV="production", SECRET_KEY=FULL["SECRET_KEY"])
     assert result.returncode != 0
-    assert "ALLOWED_HOSTS, DATABASE_URL, EMAIL_HOST, URGENT_ALERT_EMAILS" in result.stderr
+    assert (
+        "ALLOWED_HOSTS, DATABASE_URL, EMAIL_HOST, URGENT_ALERT_EMAILS, CLINIC_NAME, CLINIC_CONTACT"
+    ) in result.stderr
     assert "SECRET_KEY" not in result.stderr.split("needs these environment variables:")[1]
 
 
