@@ -1,10 +1,17 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from .access import is_clinician
 from .models import AuditEntry, ClinicParameters, Flag, Screening, record
 
+if TYPE_CHECKING:  # the mixin's methods extend a ModelAdmin's or an inline's
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
 
-class ClinicalAdminMixin:
+
+class ClinicalAdminMixin(_AdminBase):
     """Clinical content (answers, flags, evidence, scores, alerts) in the admin: only for
     clinicians, and every look at it audited as a view of the case. A staff user or a
     superuser who is not in the clinicians group does not see the model at all (it is left
