@@ -304,7 +304,6 @@ class UnitNumberField(forms.Field):
             parts += [("feet", _box("2"), "Feet"), ("inches", _box("2"), "Inches")]
         kwargs["widget"] = PartsWidget(parts, self._decompress, self._compat)
         super().__init__(**kwargs)
-        self.page_has_script = False  # set by the form: the page posted with its script on
 
     def _blank(self) -> list[str]:
         return [""] * len(self.widget.widgets)
@@ -332,22 +331,24 @@ class UnitNumberField(forms.Field):
         unit = parts[1] if parts[1] in self.codes else self.codes[0]
         hint = self.question.format_hint
         typed_cm = parts[0].strip()
+        said = typed_cm if len(typed_cm) <= 12 else f"{typed_cm[:12]}…"  # quoted in a message
         typed_feet = " ".join(p.strip() for p in parts[2:4] if p.strip())
         if unit == "ft_in":
             if typed_cm and not typed_feet:
                 raise forms.ValidationError(
-                    f"You chose feet and inches but typed in the cm box: {typed_cm}. Please "
+                    f"You chose feet and inches but typed in the cm box: {said}. Please "
                     "type your height in the Feet and Inches boxes, or choose cm beside the box."
                 )
-            # Boxes of the unit not chosen, with something in them: without JavaScript every
-            # box is on the page, so which one did the partner mean? Asked, never dropped.
-            # The page's script only hides those boxes when the unit is switched (it keeps
-            # what is in them): a partner with JavaScript typed in the boxes shown after
-            # choosing the unit, and what the switch put out of sight is not asked, as for
-            # any question the page hides.
-            if typed_cm and not self.page_has_script:
+            # The boxes of both units hold a value: which one did the partner mean? Asked,
+            # never one dropped. Without JavaScript every box is on the page. The page's
+            # script shows only the boxes of the unit chosen, keeps what is in the others
+            # while they are out of sight, and clears them once the partner types in the
+            # boxes shown (static/js/app.js): so with it both are posted only when the
+            # partner switched the unit and typed nothing since, and the same question is
+            # right for both.
+            if typed_cm:
                 raise forms.ValidationError(
-                    f"You chose feet and inches, and the cm box has {typed_cm} in it too. "
+                    f"You chose feet and inches, and the cm box has {said} in it too. "
                     "Please clear the cm box, or choose cm beside the box and clear the Feet "
                     "and Inches boxes."
                 )
@@ -369,17 +370,16 @@ class UnitNumberField(forms.Field):
             return (cm, unit)
         whole = self.question.type == QType.INT and unit == self.codes[0]
         if typed_feet and unit == self.codes[0]:
-            if not typed_cm:
-                raise forms.ValidationError(
-                    "You chose cm but typed in the Feet and Inches boxes. Please type your "
-                    "height in the cm box, or choose “feet and inches” beside the box."
-                )
-            if not self.page_has_script:  # as for the cm box above
+            if typed_cm:  # both units typed: asked, as for the cm box above
                 raise forms.ValidationError(
                     "You chose cm, and the Feet and Inches boxes have something in them too. "
                     "Please clear the Feet and Inches boxes, or choose “feet and inches” "
                     "beside the box and clear the cm box."
                 )
+            raise forms.ValidationError(
+                "You chose cm but typed in the Feet and Inches boxes. Please type your "
+                "height in the cm box, or choose “feet and inches” beside the box."
+            )
         number = read_number(parts[0], whole=whole, hint=hint)
         if number is None:
             return None
@@ -424,8 +424,6 @@ class StepForm(forms.Form):
             if section.checklist:
                 self._add_checklist(section)
         for field in self.fields.values():
-            if isinstance(field, UnitNumberField):
-                field.page_has_script = self.is_bound and self.data.get("js") == "1"
             # Partners may share a browser: it must never offer one partner's typed answers
             # (or contact details) to the other, nor fill them in on its own.
             field.widget.attrs["autocomplete"] = "off"
