@@ -12,7 +12,7 @@ import pytest
 from freezegun import freeze_time
 
 from intake.demo import make_answers
-from intake.forms import DATE_FORMAT, FULL_YEAR, MONTH_FORMAT
+from intake.forms import DATE_FORMAT, FULL_YEAR, MONTH_FORMAT, step_form_class
 from intake.questionnaire import CURRENT
 from intake.questionnaire.document import (
     DATE_IN_FUTURE,
@@ -25,6 +25,7 @@ from tests.intake.helpers import (
     StepPage,
     assert_error_shown,
     completed_steps,
+    form_values,
     html_of,
     new_partner_client,
     seed_steps,
@@ -340,3 +341,59 @@ def test_changing_back_to_kilograms_drops_the_unit_typed_before(partner_a, page_
     stored = stored_answers(partner_a.partner)
     assert stored["weight_kg"] == 70
     assert "weight_unit" not in stored
+
+
+@freeze_time(TODAY)
+def test_with_javascript_too_both_units_typed_is_asked_about(partner_a, page_for):
+    """The page's script clears the boxes of the unit not chosen once the partner types in
+    the boxes shown: both reach the server only when nothing was typed since the unit was
+    switched, and then the same question is asked as without the script."""
+    page, answers, _step_id = page_for("height_cm")
+    rest = {k: v for k, v in answers.items() if k not in ("height_cm", "height_unit")}
+    boxes = {"about-height_cm_0": "178", "about-height_cm_2": "6", "about-height_cm_3": "1"}
+    response = page.post(rest, extra=boxes | {"about-height_cm_1": "ft_in", "js": "1"})
+    assert_error_shown(response, "about-height_cm", BOTH_FEET)
+    response = page.post(rest, extra=boxes | {"about-height_cm_1": "cm", "js": "1"})
+    assert_error_shown(response, "about-height_cm", BOTH_CM)
+    assert "height_cm" not in stored_answers(partner_a.partner)
+    # What was typed stays in the boxes, to choose from.
+    values = form_values(response)
+    assert [values[f"about-height_cm_{n}"] for n in range(4)] == [["178"], ["cm"], ["6"], ["1"]]
+
+
+@freeze_time(TODAY)
+@pytest.mark.parametrize(("top", "bottom"), [("82", "128"), ("120", "120")])
+def test_a_blood_pressure_reading_typed_the_wrong_way_round_is_refused(
+    partner_a, page_for, top, bottom
+):
+    page, answers, step_id = page_for("bp_systolic")
+    rest = {k: v for k, v in answers.items() if k not in ("bp_systolic", "bp_diastolic")}
+    response = page.post(rest, extra={"physical-bp_systolic": top, "physical-bp_diastolic": bottom})
+    error = assert_error_shown(response, "physical-bp_systolic", SWAPPED)
+    assert error == (
+        "The top number is usually the larger one, for example 128 in 128/82. Please check "
+        "you have not swapped them: the larger number goes in the top box."
+    )
+    assert step_id not in completed_steps(partner_a.partner)
+    assert "bp_systolic" not in stored_answers(partner_a.partner)
+    # What was typed stays in the boxes, to be put right.
+    values = form_values(response)
+    assert values["physical-bp_systolic"] == [top]
+    assert values["physical-bp_diastolic"] == [bottom]
+
+
+@freeze_time(TODAY)
+def test_pounds_with_a_decimal_come_back_in_the_box_as_typed(partner_a, page_for):
+    page, answers, step_id = page_for("weight_kg")
+    assert page.type_in(answers, "weight_kg", "154.50", "lb").status_code == 302
+    values = current_values(parse_form(html_of(partner_a.get(step_url(partner_a, step_id)))))
+    assert values["about-weight_kg_0"] == ["154.50"]  # the step's draft: as typed
+    assert values["about-weight_kg_1"] == ["lb"]
+    # Filled in from the stored answers (70.08 kg, typed in lb), without a draft.
+    stored = stored_answers(partner_a.partner)
+    assert stored["weight_kg"] == 70.08
+    data = step_form_class(CURRENT.step(step_id), CURRENT.version).data_from_answers(
+        stored, step_id
+    )
+    assert data.getlist("about-weight_kg_0") == ["154.5"]
+    assert data.getlist("about-weight_kg_1") == ["lb"]
