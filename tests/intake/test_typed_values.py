@@ -175,6 +175,25 @@ TYPED = [
     ("bp_reading_date", ("16", "6", "2026"), DATE_IN_FUTURE, None),
     ("bp_reading_date", ("01", "05", "2026"), "2026-05-01", None),
 ]
+# What nobody should type (the bad values walked through every box below), with what each
+# number box says: a sign is read (and out of range), anything else is not a number as typed.
+_NUMBER_BOXES = {
+    "weight_kg": (("kg",), W, "Please enter a number from 30 to 300 kg."),
+    "height_cm": (("cm", "", ""), H, "Please enter a number from 100 to 250 cm."),
+    "relationship_years": ((), Y, "Please enter a number from 0 to 80."),
+    "bp_systolic": ((), TOP, "Please enter a number from 60 to 260."),
+    "bp_diastolic": ((), BOTTOM, "Please enter a number from 30 to 160."),
+}
+for _question, (_rest, _hint, _range) in _NUMBER_BOXES.items():
+    TYPED += [
+        (_question, ("-5", *_rest), _range, None),
+        (_question, ("12abc", *_rest), _hint, None),
+        (_question, ("1e5", *_rest), _hint, None),
+        (_question, ("NaN", *_rest), _hint, None),
+        (_question, ("١٤٠", *_rest), _hint, None),  # Arabic-Indic digits
+        (_question, ("²", *_rest), _hint, None),
+        (_question, ("99999999999999999999", *_rest), _hint, None),
+    ]
 # months: month and year boxes, each input typed whole into the month box
 for _month in ("heart_attack_when", "stroke_tia_when", "angina_stent_bypass_when"):
     TYPED += [
