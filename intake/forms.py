@@ -29,7 +29,7 @@ from .questionnaire.document import (
     check_text,
     check_value,
 )
-from .questionnaire.schema import QType, Question, Section, Step
+from .questionnaire.schema import BothOrNeither, FirstLarger, QType, Question, Section, Step
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 CHOOSE = "Please choose one of the answers shown."
@@ -37,6 +37,12 @@ NUMBER_FORMAT = "Please type a number in digits, for example 12 or 12.5."
 WHOLE_NUMBER = "Please type a whole number in digits, for example 12."
 DATE_FORMAT = "Please give the day, month and year as numbers, for example 15 7 1986."
 MONTH_FORMAT = "Please give the month and year as numbers, for example 5 2024."
+# "1,000": a thousand, or one with a decimal comma? Either reading could be wrong.
+THOUSANDS = (
+    "Please type the number without a comma: 1000 for one thousand, or 1.5 with a point for "
+    "one and a half."
+)
+LB_PLACES = "Please type pounds with at most one decimal place, for example 154.5."
 FULL_YEAR = "Please give the year in full, with four digits, for example 1986."
 MED_ROWS_EXTRA = 3
 GROUPED_TYPES = (QType.DATE, QType.MONTH, QType.INT, QType.DECIMAL)
@@ -95,6 +101,8 @@ def read_number(text: str, *, whole: bool, hint: str = "") -> Decimal | None:
     if not match or len(text) > 12:
         raise forms.ValidationError(hint or (WHOLE_NUMBER if whole else NUMBER_FORMAT))
     sign, integer, fraction = match.groups()
+    if "," in text and len(fraction) == 3:
+        raise forms.ValidationError(THOUSANDS)
     if whole and fraction is not None:
         raise forms.ValidationError(hint or WHOLE_NUMBER)
     return Decimal(f"{sign}{integer}.{fraction or 0}")
@@ -322,10 +330,27 @@ class UnitNumberField(forms.Field):
         parts = [(p if isinstance(p, str) else "") for p in parts] + self._blank()
         unit = parts[1] if parts[1] in self.codes else self.codes[0]
         hint = self.question.format_hint
+        typed_cm = parts[0].strip()
+        said = typed_cm if len(typed_cm) <= 12 else f"{typed_cm[:12]}…"  # quoted in a message
+        typed_feet = " ".join(p.strip() for p in parts[2:4] if p.strip())
         if unit == "ft_in":
-            if parts[0].strip() and not (parts[2].strip() or parts[3].strip()):
+            if typed_cm and not typed_feet:
                 raise forms.ValidationError(
-                    "You chose feet and inches: please type them in the Feet and Inches boxes."
+                    f"You chose feet and inches but typed in the cm box: {said}. Please "
+                    "type your height in the Feet and Inches boxes, or choose cm beside the box."
+                )
+            # The boxes of both units hold a value: which one did the partner mean? Asked,
+            # never one dropped. Without JavaScript every box is on the page. The page's
+            # script shows only the boxes of the unit chosen, keeps what is in the others
+            # while they are out of sight, and clears them once the partner types in the
+            # boxes shown (static/js/app.js): so with it both are posted only when the
+            # partner switched the unit and typed nothing since, and the same question is
+            # right for both.
+            if typed_cm:
+                raise forms.ValidationError(
+                    f"You chose feet and inches, and the cm box has {said} in it too. "
+                    "Please clear the cm box, or choose cm beside the box and clear the Feet "
+                    "and Inches boxes."
                 )
             message = (
                 "Please type the feet and the inches as whole numbers in their own boxes, "
@@ -344,16 +369,28 @@ class UnitNumberField(forms.Field):
                 )
             return (cm, unit)
         whole = self.question.type == QType.INT and unit == self.codes[0]
+        if typed_feet and unit == self.codes[0]:
+            if typed_cm:  # both units typed: asked, as for the cm box above
+                raise forms.ValidationError(
+                    "You chose cm, and the Feet and Inches boxes have something in them too. "
+                    "Please clear the Feet and Inches boxes, or choose “feet and inches” "
+                    "beside the box and clear the cm box."
+                )
+            raise forms.ValidationError(
+                "You chose cm but typed in the Feet and Inches boxes. Please type your "
+                "height in the cm box, or choose “feet and inches” beside the box."
+            )
         number = read_number(parts[0], whole=whole, hint=hint)
         if number is None:
-            if unit == self.codes[0] and (parts[2].strip() or parts[3].strip()):
-                raise forms.ValidationError(
-                    "You typed feet and inches: please choose “feet and inches” beside the box."
-                )
             return None
         if -number.as_tuple().exponent > 2:
             raise forms.ValidationError(TOO_MANY_PLACES)
         if unit == "lb":
+            # Stored in kg with two decimals, pounds with one decimal come back as typed
+            # (154.5 lb is 70.08 kg is 154.5 lb); with two they would not (154.25 lb is
+            # 69.97 kg, and so is 154.26 lb).
+            if -number.normalize().as_tuple().exponent > 1:
+                raise forms.ValidationError(LB_PLACES)
             kg = units.lb_to_kg(number)
             if not self.question.min <= kg <= self.question.max:
                 low = units.kg_to_lb(self.question.min).to_integral_value(rounding="ROUND_CEILING")
@@ -519,6 +556,16 @@ class StepForm(forms.Form):
             if question.none_for and values.get(question.id) is True and self.data.get("js") != "1":
                 self._check_said_none(question, cleaned)
         for check in self.step.checks:
+            if isinstance(check, FirstLarger):
+                first, second = values.get(check.first), values.get(check.second)
+                if (
+                    isinstance(first, int | float)
+                    and isinstance(second, int | float)
+                    and not {check.first, check.second} & set(self.errors)
+                    and first <= second
+                ):
+                    self.add_error(check.first, check.message)
+                continue
             has_first = not is_missing(values.get(check.first))
             has_second = not is_missing(values.get(check.second))
             if has_first != has_second and check.first not in self.errors:
@@ -585,7 +632,11 @@ class StepForm(forms.Form):
         about what was typed (a date in the wrong format, say) stay."""
         # "Please answer", "tick this box", and "give both numbers, or neither" (one of a
         # pair left out) all mean an answer still to give.
-        still_to_give = {REQUIRED, MUST_TICK, *(check.message for check in self.step.checks)}
+        still_to_give = {
+            REQUIRED,
+            MUST_TICK,
+            *(check.message for check in self.step.checks if isinstance(check, BothOrNeither)),
+        }
         missing = [
             name
             for name, errors in self.errors.as_data().items()

@@ -21,6 +21,7 @@ from intake.questionnaire.schema import (
     AtLeast,
     Condition,
     Eq,
+    FirstLarger,
     In,
     Not,
     QType,
@@ -151,6 +152,11 @@ def questionnaire_reference(questionnaire: Questionnaire) -> str:
         if step.when is not None:
             facts.append(f"Asked only when {describe(step.when)}.")
         for check in step.checks:
+            if isinstance(check, FirstLarger):
+                facts.append(
+                    f"When both are answered, `{check.first}` is larger than `{check.second}`."
+                )
+                continue
             facts.append(
                 f"`{check.first}` and `{check.second}` are answered together or not at all."
             )

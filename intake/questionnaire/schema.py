@@ -166,6 +166,17 @@ class BothOrNeither:
     message: str
 
 
+@dataclass(frozen=True)
+class FirstLarger:
+    """When both are answered, the first number is larger than the second (the top number
+    of a blood-pressure reading and the bottom one): refused otherwise, the message shown
+    beside the first box."""
+
+    first: str
+    second: str
+    message: str
+
+
 # --- definition -------------------------------------------------------------------------
 
 
@@ -253,7 +264,7 @@ class Step:
     sections: tuple[Section, ...]
     intro: str = ""
     private: bool = False  # the whole step is clinician-only
-    checks: tuple[BothOrNeither, ...] = ()
+    checks: tuple[BothOrNeither | FirstLarger, ...] = ()
     when: Condition | None = None  # step asked only when this holds (over all answers)
 
     @property

@@ -19,6 +19,7 @@ from .schema import (
     BothOrNeither,
     Choice,
     Eq,
+    FirstLarger,
     Not,
     QType,
     Question,
@@ -536,6 +537,12 @@ PHYSICAL = Step(
             "bp_systolic",
             "bp_diastolic",
             "Please give both numbers of the reading (top and bottom), or leave both empty.",
+        ),
+        FirstLarger(
+            "bp_systolic",
+            "bp_diastolic",
+            "The top number is usually the larger one, for example 128 in 128/82. Please "
+            "check you have not swapped them: the larger number goes in the top box.",
         ),
     ),
     sections=(

@@ -484,12 +484,27 @@
   });
 
   // Height in cm, or in feet and inches: only the boxes of the unit chosen are shown (without
-  // this script all are shown, each with its label, and the unit chosen says which counts).
+  // this script all are shown, each with its label, and the server asks which was meant when
+  // both hold a value). Switching the unit keeps what is in the boxes put out of sight (switch
+  // back and it is there); typing in the boxes shown clears them, so what is posted is what
+  // the partner sees, and the server reads it as it reads a page without this script.
   document.querySelectorAll("[data-grouped]").forEach(function (group) {
     var unit = group.querySelector('[data-part="unit"] select');
     var feet = group.querySelector('[data-part="feet"]');
     if (!unit || !feet) return;
     var boxes = { number: group.querySelector('[data-part="number"]'), feet: feet, inches: group.querySelector('[data-part="inches"]') };
+    var inputs = function (part) { return Array.prototype.slice.call(part.querySelectorAll("input")); };
+    var metric = inputs(boxes.number);
+    var imperialInputs = inputs(boxes.feet).concat(inputs(boxes.inches));
+    var clearing = function (typedIn, others) {
+      typedIn.forEach(function (box) {
+        box.addEventListener("input", function () {
+          if (box.value !== "") others.forEach(function (other) { other.value = ""; });
+        });
+      });
+    };
+    clearing(metric, imperialInputs);
+    clearing(imperialInputs, metric);
     var sync = function () {
       var imperial = unit.value === "ft_in";
       boxes.number.hidden = imperial;

@@ -37,7 +37,11 @@ def test_dates_units_and_counts_on_a_phone(new_page):
     expect(page.locator('[name="about-height_cm_2"]')).to_be_hidden()
     page.select_option('[name="about-height_cm_1"]', "ft_in")
     expect(page.locator('[name="about-height_cm_0"]')).to_be_hidden()
+    # Switched, the centimetres box keeps what was in it, out of sight (switching back shows
+    # it); typing in the feet box clears it, so the page posts only what the partner sees.
+    expect(page.locator('[name="about-height_cm_0"]')).to_have_value("5'10")
     page.fill('[name="about-height_cm_2"]', "5")
+    expect(page.locator('[name="about-height_cm_0"]')).to_have_value("")
     page.fill('[name="about-height_cm_3"]', "10")
     page.fill('[name="about-weight_kg_0"]', "154")
     page.select_option('[name="about-weight_kg_1"]', "lb")

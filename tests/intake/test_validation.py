@@ -86,7 +86,9 @@ RANGES = [
 def test_number_ranges(partner_a, at_step, rule):
     step_id, question_id, below, above, word, low, high = rule
     question = CURRENT.question(question_id)
-    answers = at_step(step_id, bp_systolic=120, bp_diastolic=80)
+    # The other number of a blood-pressure reading leaves room for both ends of the range
+    # (the top number is larger than the bottom one).
+    answers = at_step(step_id, bp_systolic=260, bp_diastolic=30)
     page = StepPage(partner_a, step_id)
     boxes = {"height_cm": ("cm", "", ""), "weight_kg": ("kg",)}.get(question_id, ())
     for value, message in (
