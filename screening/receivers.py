@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from intake.signals import answers_exported, answers_imported, partner_submitted, step_saved
+from intake.signals import answers_exported, partner_submitted, step_saved
 
 from . import queue, services
 from .models import AuditEntry, record
@@ -35,8 +35,3 @@ def summary_on_request_again(sender, sign_off, **kwargs):
 @receiver(answers_exported, dispatch_uid="screening.audit_export")
 def audit_export(sender, couple, actor, **kwargs):
     record(actor, AuditEntry.Action.ANSWERS_EXPORTED, couple)
-
-
-@receiver(answers_imported, dispatch_uid="screening.audit_import")
-def audit_import(sender, couple, actor, **kwargs):
-    record(actor, AuditEntry.Action.ANSWERS_IMPORTED, couple)
