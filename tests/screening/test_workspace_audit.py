@@ -288,3 +288,17 @@ def test_the_demo_cases_are_on_the_audit_log(clinician):
         page = clinician.get(case_url(couple) + "audit/")
         rows = [row[1:3] for row in p.table_rows(page.content.decode())[1:]]
         assert ["command line", what] in rows
+
+
+# 120 entries and the one reading: 22 on the last page, under the header row.
+@pytest.mark.parametrize(("asked", "rows"), [("x", 101), ("0", 101), ("9" * 5000, 101), ("99", 22)])
+def test_an_audit_page_that_is_not_a_page_number_shows_the_first_or_last_page(people, asked, rows):
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(actor_name="dr.lee", action=Action.CASE_VIEWED, couple=people.couple)
+            for _ in range(120)
+        ]
+    )
+    response = people.clinician.get(case_url(people.couple) + "audit/", {"page": asked})
+    assert response.status_code == 200
+    assert len(p.table_rows(response.content.decode())) == rows
