@@ -85,7 +85,14 @@ if SECRET_KEY == INSECURE_DEV_KEY:
         stacklevel=1,
     )
 DEBUG = env_bool("DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "testserver"]
+if PRODUCTION:
+    # Exactly the hosts configured (required above); a list of none is refused, not filled in.
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host, e.g. intake.clinic.ca")
+else:
+    # This machine. The test client's "testserver" is the tests' own (config/settings_test.py).
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 

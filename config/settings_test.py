@@ -14,9 +14,13 @@ with warnings.catch_warnings():
     # The tests run with the development key, on purpose: no warning about it.
     warnings.filterwarnings("ignore", "Running with the insecure development SECRET_KEY")
     from .settings import *  # noqa: F403
-    from .settings import DATABASES, TASKS, env_bool
+    from .settings import ALLOWED_HOSTS, DATABASES, TASKS, env_bool
 
 DEBUG = env_bool("DEBUG", False)
+
+# The test client's host (Django adds it during a test run too): the tests' alone, never the
+# app's default.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 
 # Test users are made with passwords; the real hasher is slow on purpose.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+from typing import Any
 
 from django.db import transaction
 
@@ -22,6 +23,12 @@ from .models import AuditEntry, record
 log = logging.getLogger(__name__)
 
 
+def _user_or_none(actor):
+    """The user to keep as a case's creator: none when the actor is a description (a
+    management command, `COMMAND_LINE`)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def create_case(
     user,
     *,
@@ -32,13 +39,14 @@ def create_case(
     request=None,
 ) -> tuple[intake_services.NewCase, list[str]]:
     """A new case with both private links, audited; with `send_emails`, each partner with an
-    address is e-mailed their link. Returns the case and the labels whose e-mail failed."""
+    address is e-mailed their link. Returns the case and the labels whose e-mail failed.
+    `user`: the clinician, or `COMMAND_LINE` for the `new_case` command."""
     with transaction.atomic():
         case = intake_services.create_case(
             email_a=email_a,
             email_b=email_b,
             appointment_date=appointment_date,
-            created_by=user,
+            created_by=_user_or_none(user),
         )
         record(user, AuditEntry.Action.CASE_CREATED, case.couple, request=request)
     failed = []
@@ -49,6 +57,16 @@ def create_case(
             ):
                 failed.append(partner.label)
     return case, failed
+
+
+def import_case(actor, data: Any) -> intake_services.NewCase:
+    """A new case from an answers document (docs/questionnaire.md), and its audit entry, in
+    one transaction: a document refused (DocumentError) leaves neither. `actor`: as for
+    `create_case`."""
+    with transaction.atomic():
+        case = intake_services.import_document(data, created_by=_user_or_none(actor))
+        record(actor, AuditEntry.Action.ANSWERS_IMPORTED, case.couple)
+    return case
 
 
 def _audit(user, action: str, partner: Partner, request) -> None:

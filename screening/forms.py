@@ -78,6 +78,16 @@ class QueueFilterForm(forms.Form):
     )
 
 
+class PageForm(forms.Form):
+    """Which page of a long list (the queue, a case's audit log). Anything that is not a page
+    number is the first page; past the end is the last page (the paginator's `get_page`)."""
+
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def number(self) -> int:
+        return (self.cleaned_data["page"] if self.is_valid() else None) or 1
+
+
 class LimitedText(forms.CharField):
     """Free text refused, with a count, when it is over its limit: a long note is never cut
     short without a word, and the box has no `maxlength` (a browser cuts pasted text to it
@@ -131,21 +141,56 @@ class DispositionForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class ReturnAddressField(forms.CharField):
+    """Where to go back to after a form: the one check of a return address. Only an address
+    on this site (the request's host, https when the request is) is kept; anything else,
+    empty or longer than any page's address, cleans to "" and the view goes to its own
+    default. The host comes from the request, given to a `ReturnAddressForm`."""
+
+    MAX_LENGTH = 2000
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.host = ""
+        self.secure = False
+
+    def clean(self, value) -> str:
+        value = super().clean(value)
+        if (
+            value
+            and self.host
+            and len(value) <= self.MAX_LENGTH
+            and url_has_allowed_host_and_scheme(
+                value, allowed_hosts={self.host}, require_https=self.secure
+            )
+        ):
+            return value
+        return ""
+
+
+class ReturnAddressForm(forms.Form):
+    """A form with return addresses (`ReturnAddressField`), checked against `request`."""
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, ReturnAddressField):
+                field.host, field.secure = request.get_host(), request.is_secure()
+
+
+class AssignForm(ReturnAddressForm):
     """ "Assign to me": where to go back to afterwards (the queue's page it was pressed on).
     Only an address on this site is followed; anything else goes to the case page."""
 
-    back = forms.CharField(required=False, max_length=2000)
+    back = ReturnAddressField()
 
-    def __init__(self, *args, host: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.host = host
 
-    def clean_back(self) -> str:
-        back = self.cleaned_data["back"]
-        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={self.host}):
-            return back
-        return ""
+class NextForm(ReturnAddressForm):
+    """Two-factor sign-in: where the clinician was going (`next`, from the sign-in form or
+    the page's address). Only an address on this site is followed; anything else goes to
+    the queue."""
+
+    next = ReturnAddressField()
 
 
 class LinkActionForm(forms.Form):
@@ -178,6 +223,16 @@ class SignOffForm(forms.Form):
     )
     note = _text("Summary note for the prescriber", 4000)
     reason = _text("If not ready: what further assessment is needed", 2000)
+
+    NEEDS_REASON = "Say what further assessment is needed before the case is ready."
+
+    def clean(self):
+        cleaned = super().clean()
+        # A reason refused already (too long) keeps its own message.
+        missing = not cleaned.get("reason") and "reason" not in self.errors
+        if cleaned.get("outcome") == SignOff.Outcome.NOT_READY and missing:
+            self.add_error("reason", self.NEEDS_REASON)
+        return cleaned
 
 
 class ReopenCaseForm(forms.Form):

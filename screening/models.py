@@ -81,8 +81,14 @@ class AuditEntry(models.Model):
         raise PermissionError("An audit entry cannot be deleted.")
 
 
+# The actor of a change made by a management command, where there is no web user: the entry
+# has no `actor` and this as its `actor_name` (shown as the actor on the audit log page).
+COMMAND_LINE = "command line"
+
+
 def record(actor, action, couple=None, *, request=None, partner_label="", **data) -> AuditEntry:
-    """Append one entry to the audit log."""
+    """Append one entry to the audit log. `actor`: the signed-in user, or for a change with
+    none a description of its source (`COMMAND_LINE` for a management command)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user,

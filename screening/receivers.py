@@ -1,12 +1,15 @@
-"""The clinic's side reacting to the couple's side (connected in ScreeningConfig.ready)."""
+"""The clinic's side reacting to the couple's side (connected in ScreeningConfig.ready).
+
+Only `intake`'s signals are received here (`intake` does not import `screening`); within
+`screening`, a change calls what follows it directly (`review` hands the summary to
+`queue` after the commit)."""
 
 from django.dispatch import receiver
 
-from intake.signals import answers_exported, answers_imported, partner_submitted, step_saved
+from intake.signals import answers_exported, partner_submitted, step_saved
 
-from . import queue, services
+from . import services
 from .models import AuditEntry, record
-from .signals import case_signed_off, summary_requested_again
 
 
 @receiver(step_saved, dispatch_uid="screening.urgent_on_step_saved")
@@ -22,21 +25,6 @@ def screen_on_submit(sender, partner, submission, **kwargs):
     services.screen_couple(partner.couple)
 
 
-@receiver(case_signed_off, dispatch_uid="screening.summary_on_sign_off")
-def summary_on_sign_off(sender, sign_off, **kwargs):
-    queue.summary(sign_off.pk)
-
-
-@receiver(summary_requested_again, dispatch_uid="screening.summary_again")
-def summary_on_request_again(sender, sign_off, **kwargs):
-    queue.summary(sign_off.pk)
-
-
 @receiver(answers_exported, dispatch_uid="screening.audit_export")
 def audit_export(sender, couple, actor, **kwargs):
     record(actor, AuditEntry.Action.ANSWERS_EXPORTED, couple)
-
-
-@receiver(answers_imported, dispatch_uid="screening.audit_import")
-def audit_import(sender, couple, actor, **kwargs):
-    record(actor, AuditEntry.Action.ANSWERS_IMPORTED, couple)

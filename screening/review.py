@@ -14,7 +14,7 @@ from django.utils import timezone
 from intake import services as intake_services
 from intake.models import Couple, Partner
 
-from . import signals
+from . import queue
 from .models import (
     AuditEntry,
     CaseAssignment,
@@ -300,9 +300,8 @@ def sign_off(
         request=request,
         outcome=signed.get_outcome_display(),
     )
-    transaction.on_commit(
-        lambda: signals.case_signed_off.send(sender=SignOff, sign_off=signed, request=request)
-    )
+    # The prescriber's summary is made by the "pdf" worker, once the sign-off is committed.
+    transaction.on_commit(lambda: queue.summary(signed.pk))
     return signed
 
 
@@ -394,7 +393,5 @@ def make_summary_again(couple: Couple, user, request=None) -> SignOff:
     signed.summary_error = ""
     signed.save(update_fields=["summary_failed_at", "summary_error"])
     record(user, AuditEntry.Action.PDF_REQUESTED_AGAIN, couple, request=request)
-    transaction.on_commit(
-        lambda: signals.summary_requested_again.send(sender=SignOff, sign_off=signed)
-    )
+    transaction.on_commit(lambda: queue.summary(signed.pk))
     return signed

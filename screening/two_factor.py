@@ -15,11 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.qr import write_qrcode_image
+
+from .forms import NextForm
 
 
 class TokenForm(forms.Form):
@@ -46,10 +48,13 @@ class TokenForm(forms.Form):
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/clinic/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return "/clinic/"
-    return target
+    """Where to go after the second factor: the form's `next`, else the address's, when it
+    is on this site (the check is `NextForm`'s); else the queue."""
+    for data in (request.POST, request.GET):
+        form = NextForm(data, request=request)
+        if form.is_valid() and form.cleaned_data["next"]:
+            return form.cleaned_data["next"]
+    return "/clinic/"
 
 
 def confirmed_device(user):

@@ -20,6 +20,7 @@ from .forms import (
     DispositionForm,
     LinkActionForm,
     NewCaseForm,
+    PageForm,
     QueueFilterForm,
     ReopenAnswersForm,
     ReopenCaseForm,
@@ -65,7 +66,7 @@ def queue(request):
     # orders), then everything the rows show for those cases alone: the same two queries for
     # 10 or 10,000 cases, and neither computes names, counts and status for every case.
     page = Paginator(couples.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+        PageForm(request.GET).number()
     )
     ids = list(page.object_list)
     rows = {
@@ -110,7 +111,7 @@ def assign(request, reference):
     couple = get_couple_for_clinician(request, reference)
     review.assign_to_me(couple, request.user, request)
     messages.success(request, "The case is assigned to you.")
-    form = AssignForm(request.POST, host=request.get_host())
+    form = AssignForm(request.POST, request=request)
     if form.is_valid() and form.cleaned_data["back"]:
         return redirect(form.cleaned_data["back"])
     return redirect("screening:case", reference=reference)
@@ -336,9 +337,6 @@ def sign_off(request, reference):
         return _case_page(request, couple, _rejected_sign_off(form, field))
     data = form.cleaned_data
     outcome = data["outcome"] or SignOff.Outcome.READY
-    if outcome == SignOff.Outcome.NOT_READY and not data["reason"].strip():
-        form.add_error("reason", "Say what further assessment is needed before the case is ready.")
-        return _case_page(request, couple, _rejected_sign_off(form, "reason"))
     try:
         signed = review.sign_off(
             couple, request.user, data["note"], request, outcome=outcome, reason=data["reason"]
@@ -387,7 +385,9 @@ def reopen_case(request, reference):
 def audit_log(request, reference):
     couple = get_couple_for_clinician(request, reference)
     record(request.user, AuditEntry.Action.AUDIT_VIEWED, couple, request=request)
-    entries = Paginator(couple.audit.select_related("actor"), 100).get_page(request.GET.get("page"))
+    entries = Paginator(couple.audit.select_related("actor"), 100).get_page(
+        PageForm(request.GET).number()
+    )
     return render(request, "screening/audit.html", {"couple": couple, "page": entries})
 
 

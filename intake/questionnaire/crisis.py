@@ -98,13 +98,13 @@ USA = (
     ),
 )
 
-# The sets a clinic can choose (the CRISIS_REGION setting), emergency number first.
+# The sets a clinic can choose (the CRISIS_REGION setting, whose default is in
+# config/settings.py), emergency number first.
 CRISIS_REGIONS: dict[str, tuple[CrisisContact, ...]] = {
     "CA-BC": (EMERGENCY, CANADA_988, *BC, KIDS_HELP_PHONE),  # Canada and British Columbia
     "CA": (EMERGENCY, CANADA_988, KIDS_HELP_PHONE),  # Canada, no province's own lines
     "US": (EMERGENCY, *USA),
 }
-DEFAULT_REGION = "CA-BC"
 
 
 def crisis_contacts(region: str) -> tuple[CrisisContact, ...]:

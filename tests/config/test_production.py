@@ -40,3 +40,24 @@ def test_check_deploy_reports_nothing_in_production():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **FULL)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _allowed_hosts(**env) -> str:
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.ALLOWED_HOSTS)", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's "objects imported"
+
+
+def test_the_test_clients_host_is_never_allowed_outside_the_tests():
+    assert "testserver" not in _allowed_hosts(**FULL)
+    assert _allowed_hosts(**FULL) == "['intake.example-clinic.ca']"
+    development = _allowed_hosts()
+    assert "localhost" in development and "testserver" not in development
+
+
+def test_production_refuses_allowed_hosts_that_name_no_host():
+    result = manage("check", **{**FULL, "ALLOWED_HOSTS": " , "})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name the site's host" in result.stderr

@@ -100,6 +100,65 @@ def test_new_case_command_with_send_emails_each_partner_their_own_link():
     )
 
 
+def _audit_rows(clinician, couple) -> list[tuple[str, str, str]]:
+    """(who, what, partner) of each row of the case's audit log page, as a clinician reads it."""
+    from tests.screening.personas import table_rows
+
+    response = clinician.get(f"/clinic/cases/{couple.reference}/audit/")
+    return [(row[1], row[2], row[3]) for row in table_rows(html_of(response))[1:]]
+
+
+def test_new_case_command_is_on_the_audit_log_as_the_command_line(clinician):
+    out = StringIO()
+    call_command(
+        "new_case", "--email-a", "x@example.com", "--email-b", "y@example.com", "--send", stdout=out
+    )
+    couple = Couple.objects.get()
+    assert couple.created_by is None  # no clinician made it
+    rows = _audit_rows(clinician, couple)
+    assert ("command line", "Case created", "—") in rows
+    assert ("command line", "Invitation e-mailed", "A") in rows
+    assert ("command line", "Invitation e-mailed", "B") in rows
+
+
+def test_new_case_command_without_send_records_no_invitation(clinician):
+    call_command("new_case", "--email-a", "x@example.com", stdout=StringIO())
+    rows = _audit_rows(clinician, Couple.objects.get())
+    assert ("command line", "Case created", "—") in rows
+    assert not [row for row in rows if row[1] == "Invitation e-mailed"]
+
+
+def test_new_case_command_says_when_the_mail_server_is_down_and_keeps_the_case(clinician, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 2},
+        }
+    }
+    out, err = StringIO(), StringIO()
+    call_command(
+        "new_case",
+        "--email-a",
+        "x@example.com",
+        "--email-b",
+        "y@example.com",
+        "--send",
+        stdout=out,
+        stderr=err,
+    )
+    couple = Couple.objects.get()  # kept
+    assert f"Case {couple.reference}" in out.getvalue()
+    links = dict(re.findall(r"Partner ([AB]): (\S+)", out.getvalue()))
+    assert set(links) == {"A", "B"}  # printed, to give them another way
+    for label in "AB":
+        assert f"The e-mail to partner {label} could not be sent" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    rows = _audit_rows(clinician, couple)
+    assert ("command line", "Case created", "—") in rows
+    assert not [row for row in rows if row[1] == "Invitation e-mailed"]  # nothing went
+    assert _landing_step(links["A"]) == step_url(couple.partner("a"), "about")  # still works
+
+
 # --- the clinic's new-case page -------------------------------------------------------------------
 
 

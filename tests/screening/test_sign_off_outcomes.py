@@ -115,3 +115,23 @@ def test_a_ready_case_cannot_be_signed_off_not_ready_without_reopening(ready_cas
     page = clinician.get(reverse("screening:case", args=[ready_case.reference]))
     assert "This case is already signed off." in messages_shown(page)
     assert list(SignOff.objects.values_list("outcome", flat=True)) == ["ready"]
+
+
+@pytest.mark.parametrize("reason", ["", "   \n  "])
+def test_not_ready_without_a_reason_is_told_next_to_the_reason_box(ready_case, clinician, reason):
+    response = sign_off(clinician, ready_case, "not_ready", note="Seen both.", reason=reason)
+    assert response.status_code == 400
+    assert element_text(response, r'id="signoff-reason-error"') == [
+        "Say what further assessment is needed before the case is ready."
+    ]
+    assert not element_text(response, r'id="signoff-note-error"')
+    assert not SignOff.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SIGNED_OFF).exists()
+
+
+def test_a_reason_too_long_is_told_its_length_not_that_it_is_missing(ready_case, clinician):
+    response = sign_off(clinician, ready_case, "not_ready", note="Seen both.", reason="x" * 2001)
+    assert response.status_code == 400
+    [shown] = element_text(response, r'id="signoff-reason-error"')
+    assert "2001" in shown and "further assessment" not in shown
+    assert not SignOff.objects.exists()

@@ -151,3 +151,25 @@ def test_partner_links_need_no_account_and_no_code(new_case):
     page = open_link(Client(), new_case.links["a"])  # the start page, consent, a resume code
     assert page.status_code == 200
     assert "Step 1 of 12" in visible_text(page)
+
+
+@pytest.mark.parametrize(
+    ("asked", "landing"),
+    [
+        ("/clinic/?attention=urgent", "/clinic/?attention=urgent"),
+        ("https://example.com/clinic/", "/clinic/"),
+        ("//example.com/", "/clinic/"),
+        ("/clinic/?" + "q" * 2001, "/clinic/"),
+    ],
+)
+def test_after_the_code_only_an_address_on_this_site_is_followed(asked, landing):
+    user = factories.clinician_user("dr.ngo")
+    TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    client = Client()
+    password_step(client, user.username)
+    page = client.get("/accounts/two-factor/", {"next": asked})
+    # the page's form carries on to the same place as the address would
+    hidden = re.search(r'name="next" value="([^"]*)"', page.content.decode()).group(1)
+    assert hidden.replace("&amp;", "&") == landing
+    done = client.post(f"/accounts/two-factor/?next={asked}", {"token": current_code(user)})
+    assert done.status_code == 302 and done["Location"] == landing

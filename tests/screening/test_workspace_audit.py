@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -254,3 +254,51 @@ def test_export_and_import_commands_are_audited(tmp_path):
     actions = list(couple.audit.values_list("action", "actor_name"))
     assert (AuditEntry.Action.ANSWERS_IMPORTED, "command line") in actions
     assert (AuditEntry.Action.ANSWERS_EXPORTED, "command line") in actions
+
+
+def test_an_imported_case_shows_its_import_on_the_audit_log(tmp_path, clinician):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(demo_document()))
+    out = io.StringIO()
+    call_command("import_answers", str(path), stdout=out)
+    couple = Couple.objects.get(reference=out.getvalue().strip())
+    page = clinician.get(case_url(couple) + "audit/")
+    rows = [row[1:3] for row in p.table_rows(page.content.decode())[1:]]
+    assert ["command line", "Answers imported"] in rows
+    assert couple.created_by is None
+
+
+def test_a_refused_import_leaves_no_case_and_no_audit_entry(tmp_path):
+    document = demo_document()
+    document["partners"]["a"]["no_such_question"] = 1
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CommandError, match="Refused"):
+        call_command("import_answers", str(path), stdout=io.StringIO())
+    assert not Couple.objects.exists()
+    assert not AuditEntry.objects.filter(action=Action.ANSWERS_IMPORTED).exists()
+
+
+def test_the_demo_cases_are_on_the_audit_log(clinician):
+    call_command("demo", "--password", "demo-password-1", stdout=io.StringIO())
+    imported = Couple.objects.get(audit__action=Action.ANSWERS_IMPORTED)
+    created = Couple.objects.get(audit__action=Action.CASE_CREATED)
+    assert imported != created
+    for couple, what in ((imported, "Answers imported"), (created, "Case created")):
+        page = clinician.get(case_url(couple) + "audit/")
+        rows = [row[1:3] for row in p.table_rows(page.content.decode())[1:]]
+        assert ["command line", what] in rows
+
+
+# 120 entries and the one reading: 22 on the last page, under the header row.
+@pytest.mark.parametrize(("asked", "rows"), [("x", 101), ("0", 101), ("9" * 5000, 101), ("99", 22)])
+def test_an_audit_page_that_is_not_a_page_number_shows_the_first_or_last_page(people, asked, rows):
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(actor_name="dr.lee", action=Action.CASE_VIEWED, couple=people.couple)
+            for _ in range(120)
+        ]
+    )
+    response = people.clinician.get(case_url(people.couple) + "audit/", {"page": asked})
+    assert response.status_code == 200
+    assert len(p.table_rows(response.content.decode())) == rows

@@ -6,8 +6,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from intake import services
 from intake.demo import demo_document
+from screening import cases
+from screening.models import COMMAND_LINE
 
 
 class Command(BaseCommand):
@@ -29,9 +30,9 @@ class Command(BaseCommand):
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="Demo app", confirmed=True)
 
-        filled = services.import_document(demo_document())
-        case = services.create_case(
-            email_a="partner.a@example.com", email_b="partner.b@example.com"
+        filled = cases.import_case(COMMAND_LINE, demo_document())
+        case, _ = cases.create_case(
+            COMMAND_LINE, email_a="partner.a@example.com", email_b="partner.b@example.com"
         )
 
         out = self.stdout.write

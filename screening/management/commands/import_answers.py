@@ -3,8 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intake import services, signals
 from intake.questionnaire.document import DocumentError
+from screening import cases
+from screening.models import COMMAND_LINE
 
 
 def _read(path: str) -> bytes:
@@ -46,10 +47,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         data = _load(_read(options["file"]))
         try:
-            case = services.import_document(data)
+            case = cases.import_case(COMMAND_LINE, data)
         except DocumentError as error:
             raise CommandError(f"Refused: {error}") from None
         except RecursionError:
             raise CommandError("Refused: nested deeper than an answers document goes") from None
-        signals.answers_imported.send(sender=Command, couple=case.couple, actor="command line")
         self.stdout.write(case.couple.reference)
