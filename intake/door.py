@@ -327,35 +327,33 @@ def _fetch_nothing(url, *args, **kwargs):
 CODE_TOO_LONG = f"Use at most {consents.RESUME_CODE_MAX_LENGTH} characters."
 
 
+def _code_box(label: str, autocomplete: str, messages: dict[str, str], **kwargs) -> forms.CharField:
+    """A box for a resume code, taken as typed (spaces too), never shown as typed."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=consents.RESUME_CODE_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        error_messages={"max_length": CODE_TOO_LONG, NULL: CODE_CANNOT_BE_USED, **messages},
+        **kwargs,
+    )
+
+
 class ChooseCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Choose a resume code",
+    code = _code_box(
+        "Choose a resume code",
+        "new-password",
+        {
+            "required": "Choose a resume code.",
+            "min_length": f"Use at least {consents.RESUME_CODE_MIN_LENGTH} characters.",
+        },
+        min_length=consents.RESUME_CODE_MIN_LENGTH,
         help_text=(
             f"At least {consents.RESUME_CODE_MIN_LENGTH} letters or numbers. Choose one your "
             "partner or anyone else using this device would not guess."
         ),
-        min_length=consents.RESUME_CODE_MIN_LENGTH,
-        max_length=consents.RESUME_CODE_MAX_LENGTH,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={
-            "required": "Choose a resume code.",
-            "min_length": f"Use at least {consents.RESUME_CODE_MIN_LENGTH} characters.",
-            "max_length": CODE_TOO_LONG,
-            NULL: CODE_CANNOT_BE_USED,
-        },
     )
-    again = forms.CharField(
-        label="Type it again",
-        strip=False,
-        max_length=consents.RESUME_CODE_MAX_LENGTH,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={
-            "required": "Type the code again.",
-            "max_length": CODE_TOO_LONG,
-            NULL: CODE_CANNOT_BE_USED,
-        },
-    )
+    again = _code_box("Type it again", "new-password", {"required": "Type the code again."})
 
     def clean(self):
         data = super().clean()
@@ -365,12 +363,10 @@ class ChooseCodeForm(forms.Form):
 
 
 class EnterCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Your resume code",
-        strip=False,
-        max_length=consents.RESUME_CODE_MAX_LENGTH,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        error_messages={
+    code = _code_box(
+        "Your resume code",
+        "off",
+        {
             "required": "Type your resume code.",
             "max_length": (
                 f"A resume code has at most {consents.RESUME_CODE_MAX_LENGTH} characters: "

@@ -15,6 +15,7 @@ from django.test import Client
 from freezegun import freeze_time
 
 from intake.demo import make_answers
+from intake.door import ChooseCodeForm, ConsentForm, EnterCodeForm
 from intake.questionnaire import CURRENT
 from intake.questionnaire.document import parse_partner
 from intake.questionnaire.schema import QType, Question, Step
@@ -263,3 +264,19 @@ def test_each_door_field_gets_only_tandems_own_messages(door):
             shown = assert_all_tandems_own(response)
             assert response.status_code == 200, where
             assert field_errors(html_of(response), name), (where, shown)
+
+
+@pytest.mark.parametrize("form_class", [ConsentForm, ChooseCodeForm, EnterCodeForm])
+def test_every_door_field_has_its_own_message_for_each_check(form_class):
+    """Each check a door field makes (filled in, a choice offered, a length, no null
+    character) has Tandem's own message, not the one Django gives by default."""
+    for name, field in form_class.base_fields.items():
+        defaults: dict[str, str] = {}
+        for cls in reversed(type(field).__mro__):
+            defaults.update(getattr(cls, "default_error_messages", {}))
+        codes = {code for code in defaults if code != "required" or field.required}
+        codes |= {validator.code for validator in field.validators}
+        for code in codes:
+            message = str(field.error_messages.get(code, ""))
+            assert message and message != str(defaults.get(code)), (name, code, message)
+            assert not any(message.startswith(d) for d in DJANGO_MESSAGES), (name, code)
