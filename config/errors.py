@@ -10,7 +10,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
-from intake.views import SESSION_PARTNER
+from intake.partner_session import SESSION_PARTNER
 
 
 @requires_csrf_token

@@ -16,6 +16,7 @@ before). Every partner page is sent `Cache-Control: no-store` (config/no_store.p
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 
@@ -28,14 +29,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from weasyprint import HTML
 
 from . import consent as consents
 from .models import Partner
+from .partner_session import (
+    SESSION_PARTNER,
+    SESSION_SEEN,
+    link_fingerprint,
+    neutral,
+    session_partner,
+)
 from .questionnaire import QUESTIONNAIRES
 from .questionnaire.schema import QType, Questionnaire
 
 SESSION_UNLOCKED = "intake_unlocked"  # the resume code's fingerprint this session was opened with
-SESSION_SEEN = "intake_seen"  # when this partner's session last had a page (epoch seconds)
 SESSION_DECLINED = "intake_declined"
 PARTNER_PATHS = ("/intake/", "/i/")
 
@@ -85,8 +93,6 @@ class PartnerIdleMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith(PARTNER_PATHS):
-            from .views import SESSION_PARTNER
-
             session = request.session
             if SESSION_PARTNER in session:
                 now = int(time.time())
@@ -96,12 +102,6 @@ class PartnerIdleMiddleware:
                 else:
                     session[SESSION_SEEN] = now
         return self.get_response(request)
-
-
-def start_session(request) -> None:
-    """A link was opened: the session ends with the browser, or after the idle time."""
-    request.session.set_expiry(0)
-    request.session[SESSION_SEEN] = int(time.time())
 
 
 # --- where the partner must go first -----------------------------------------------------------
@@ -136,16 +136,26 @@ def gate(request, partner: Partner):
     return redirect(f"intake:{where}", public_id=partner.public_id)
 
 
-def _partner(request, public_id: str) -> Partner | None:
-    from .views import session_partner
+def door_page(*methods: str, unlocked: bool = True):
+    """A door view, called as `view(request, partner)`: only with the partner's own session
+    (else the neutral page), and, when `unlocked`, only once the resume code was typed in this
+    session (else the page asking for it)."""
 
-    return session_partner(request, public_id)
+    def decorate(view):
+        @never_cache
+        @require_http_methods(list(methods))
+        @functools.wraps(view)
+        def page(request, public_id: str):
+            partner = session_partner(request, public_id)
+            if partner is None:
+                return neutral(request)
+            if unlocked and stage(request, partner) == "unlock":
+                return redirect("intake:unlock", public_id=public_id)
+            return view(request, partner)
 
+        return page
 
-def _neutral(request):
-    from .views import _neutral as neutral
-
-    return neutral(request)
+    return decorate
 
 
 def _context(partner: Partner, **extra) -> dict:
@@ -155,14 +165,8 @@ def _context(partner: Partner, **extra) -> dict:
 # --- the start page ------------------------------------------------------------------------
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def start(request, public_id: str):
-    partner = _partner(request, public_id)
-    if partner is None:
-        return _neutral(request)
-    if stage(request, partner) == "unlock":
-        return redirect("intake:unlock", public_id=public_id)
+@door_page("GET", "HEAD")
+def start(request, partner: Partner):
     questionnaire = QUESTIONNAIRES[partner.couple.questionnaire_version]
     fewest, most = estimated_minutes(questionnaire)
     return render(
@@ -175,13 +179,20 @@ def start(request, public_id: str):
             signed=consents.consent_in_force(partner) is not None,
             next_url=reverse(
                 "intake:consent" if stage(request, partner) == "start" else "intake:resume",
-                kwargs={"public_id": public_id},
+                kwargs={"public_id": partner.public_id},
             ),
         ),
     )
 
 
 # --- consent --------------------------------------------------------------------------------
+
+# Said when a pasted or tampered value holds a character no name or code has (a null).
+NAME_CANNOT_BE_SAVED = (
+    "Type your name again: what is in the box has a character that cannot be saved."
+)
+CODE_CANNOT_BE_USED = "This code has a character that cannot be used: choose another one."
+NULL = "null_characters_not_allowed"  # the code of Django's check for that character
 
 
 class ConsentForm(forms.Form):
@@ -194,7 +205,10 @@ class ConsentForm(forms.Form):
         ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the clinician may refer to your answers."},
+        error_messages={
+            "required": "Choose whether the clinician may refer to your answers.",
+            "invalid_choice": "Choose one of the two answers: yes or no.",
+        },
     )
     agree = forms.BooleanField(
         label="I have read this notice and I agree to it.",
@@ -207,9 +221,12 @@ class ConsentForm(forms.Form):
         error_messages={
             "required": "Type your name to agree.",
             "max_length": "Use at most 100 characters.",
+            NULL: NAME_CANNOT_BE_SAVED,
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    # The "I do not agree" button: pressed, nothing else on the form is read.
+    decline = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_typed_name(self):
         name = " ".join(self.cleaned_data["typed_name"].split())
@@ -217,36 +234,36 @@ class ConsentForm(forms.Form):
             raise forms.ValidationError("Type your name to agree.")
         return name
 
+    @property
+    def declined(self) -> bool:
+        """ "I do not agree" was pressed (the other fields need not be valid)."""
+        if not self.is_bound:
+            return False
+        field = self.fields["decline"]
+        return field.clean(self["decline"].data)
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def consent(request, public_id: str):
-    from .views import _link_fingerprint
 
-    partner = _partner(request, public_id)
-    if partner is None:
-        return _neutral(request)
-    if stage(request, partner) == "unlock":
-        return redirect("intake:unlock", public_id=public_id)
+@door_page("GET", "HEAD", "POST")
+def consent(request, partner: Partner):
     notice = consents.current_notice()
     earlier = consents.latest_consent(partner)
     form = ConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if request.POST.get("decline"):
-            consents.record(partner, accepted=False, link_issue=_link_fingerprint(partner))
+        if form.declined:
+            consents.record(partner, accepted=False, link_issue=link_fingerprint(partner))
             request.session.pop(SESSION_UNLOCKED, None)
             request.session[SESSION_DECLINED] = True
-            return redirect("intake:declined", public_id=public_id)
+            return redirect("intake:declined", public_id=partner.public_id)
         if form.is_valid():
             consents.record(
                 partner,
                 accepted=True,
-                link_issue=_link_fingerprint(partner),
+                link_issue=link_fingerprint(partner),
                 typed_name=form.cleaned_data["typed_name"],
                 joint_sessions=form.cleaned_data["joint_sessions"],
             )
             request.session.pop(SESSION_DECLINED, None)
-            return redirect("intake:resume", public_id=public_id)
+            return redirect("intake:resume", public_id=partner.public_id)
     return render(
         request,
         "intake/door/consent.html",
@@ -263,31 +280,19 @@ def consent(request, public_id: str):
     )
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def declined(request, public_id: str):
-    partner = _partner(request, public_id)
-    if partner is None:
-        return _neutral(request)
+@door_page("GET", "HEAD", unlocked=False)
+def declined(request, partner: Partner):
     if not request.session.get(SESSION_DECLINED):
-        return redirect("intake:resume", public_id=public_id)
+        return redirect("intake:resume", public_id=partner.public_id)
     return render(request, "intake/door/declined.html", _context(partner))
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def consent_pdf(request, public_id: str):
+@door_page("GET", "HEAD")
+def consent_pdf(request, partner: Partner):
     """The partner's signed consent as a tagged PDF (PDF/UA-1)."""
-    from weasyprint import HTML
-
-    partner = _partner(request, public_id)
-    if partner is None:
-        return _neutral(request)
-    if stage(request, partner) == "unlock":
-        return redirect("intake:unlock", public_id=public_id)
     signed = consents.consent_in_force(partner)
     if signed is None:
-        return redirect("intake:resume", public_id=public_id)
+        return redirect("intake:resume", public_id=partner.public_id)
     html = render_to_string(
         "intake/door/consent_pdf.html",
         {
@@ -319,31 +324,36 @@ def _fetch_nothing(url, *args, **kwargs):
 
 # --- the resume code ------------------------------------------------------------------------
 
+CODE_TOO_LONG = f"Use at most {consents.RESUME_CODE_MAX_LENGTH} characters."
+
+
+def _code_box(label: str, autocomplete: str, messages: dict[str, str], **kwargs) -> forms.CharField:
+    """A box for a resume code, taken as typed (spaces too), never shown as typed."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=consents.RESUME_CODE_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        error_messages={"max_length": CODE_TOO_LONG, NULL: CODE_CANNOT_BE_USED, **messages},
+        **kwargs,
+    )
+
 
 class ChooseCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Choose a resume code",
+    code = _code_box(
+        "Choose a resume code",
+        "new-password",
+        {
+            "required": "Choose a resume code.",
+            "min_length": f"Use at least {consents.RESUME_CODE_MIN_LENGTH} characters.",
+        },
+        min_length=consents.RESUME_CODE_MIN_LENGTH,
         help_text=(
             f"At least {consents.RESUME_CODE_MIN_LENGTH} letters or numbers. Choose one your "
             "partner or anyone else using this device would not guess."
         ),
-        min_length=consents.RESUME_CODE_MIN_LENGTH,
-        max_length=consents.RESUME_CODE_MAX_LENGTH,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={
-            "required": "Choose a resume code.",
-            "min_length": f"Use at least {consents.RESUME_CODE_MIN_LENGTH} characters.",
-            "max_length": f"Use at most {consents.RESUME_CODE_MAX_LENGTH} characters.",
-        },
     )
-    again = forms.CharField(
-        label="Type it again",
-        strip=False,
-        max_length=consents.RESUME_CODE_MAX_LENGTH,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the code again."},
-    )
+    again = _code_box("Type it again", "new-password", {"required": "Type the code again."})
 
     def clean(self):
         data = super().clean()
@@ -353,21 +363,23 @@ class ChooseCodeForm(forms.Form):
 
 
 class EnterCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Your resume code",
-        strip=False,
-        max_length=consents.RESUME_CODE_MAX_LENGTH,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Type your resume code."},
+    code = _code_box(
+        "Your resume code",
+        "off",
+        {
+            "required": "Type your resume code.",
+            "max_length": (
+                f"A resume code has at most {consents.RESUME_CODE_MAX_LENGTH} characters: "
+                "type yours again."
+            ),
+            NULL: "This is not a resume code: type yours again.",
+        },
     )
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def choose_code(request, public_id: str):
-    partner = _partner(request, public_id)
-    if partner is None:
-        return _neutral(request)
+@door_page("GET", "HEAD", "POST", unlocked=False)
+def choose_code(request, partner: Partner):
+    public_id = partner.public_id
     if stage(request, partner) != "code":
         return redirect("intake:resume", public_id=public_id)
     form = ChooseCodeForm(request.POST if request.method == "POST" else None)
@@ -380,12 +392,9 @@ def choose_code(request, public_id: str):
     return render(request, "intake/door/choose_code.html", _context(partner, form=form))
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def unlock(request, public_id: str):
-    partner = _partner(request, public_id)
-    if partner is None:
-        return _neutral(request)
+@door_page("GET", "HEAD", "POST", unlocked=False)
+def unlock(request, partner: Partner):
+    public_id = partner.public_id
     if stage(request, partner) != "unlock":
         return redirect("intake:resume", public_id=public_id)
     if partner.resume_locked_at is not None:
@@ -411,7 +420,7 @@ def unlock(request, public_id: str):
 @require_http_methods(["GET", "HEAD"])
 def alive(request, public_id: str):
     """ "Stay on this page": the idle time starts again (the middleware noted this request)."""
-    partner = _partner(request, public_id)
+    partner = session_partner(request, public_id)
     if partner is None or stage(request, partner) == "unlock":
         return HttpResponse(status=403)
     return HttpResponse(status=204)

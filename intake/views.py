@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -29,12 +30,20 @@ from config.client_ip import client_ip
 from . import door, guesses, services
 from .forms import MED_PARTS, step_form_class
 from .models import AnswerSet, Partner
+from .partner_session import (
+    SESSION_LINK,
+    SESSION_PARTNER,
+    link_fingerprint,
+    link_in_force,
+    neutral,
+    session_holds,
+    session_partner,
+    start_session,
+)
 from .questionnaire import CURRENT, QUESTIONNAIRES, crisis_contacts
 from .questionnaire.display import display_value, not_an_answer
 from .questionnaire.schema import Eq, QType, Question, Questionnaire
 
-SESSION_PARTNER = "intake_partner"
-SESSION_LINK = "intake_link"  # which issue of the partner's link opened the session
 SESSION_PENDING = "intake_pending_post"
 SESSION_CRISIS = "intake_crisis_step"  # the step just saved with an answer that raised it
 REVIEW_STEP = "review"
@@ -43,67 +52,30 @@ PAGE_KEY_SALT = "intake.views.page-key"
 FROM = "from"  # ?from=review: a step opened with "Change" on the review page
 
 
-def _neutral(request, status=404, template="intake/link_invalid.html"):
-    return render(request, template, status=status)
-
-
-def _link_fingerprint(partner: Partner) -> str:
-    return (partner.token_hash or "")[:16]
-
-
-def _link_in_force(partner: Partner) -> bool:
-    """Not revoked nor replaced: it may have expired (it then opens no new session)."""
-    return partner.link_state in ("active", "expired")
-
-
-def _session_holds(request, partner: Partner) -> bool:
-    """The session was opened with the partner's current link, and that link was not revoked
-    since.
-
-    A link that is revoked or reissued (say, because the other partner got hold of it) ends
-    every session it opened, at once: the browser that used it sees the neutral page. A link
-    that merely expires opens no new session, but lets an open one finish (nothing typed in
-    it is lost).
-    """
-    return _link_in_force(partner) and request.session.get(SESSION_LINK) == _link_fingerprint(
-        partner
-    )
-
-
-def session_partner(request, public_id: str) -> Partner | None:
-    if not public_id or request.session.get(SESSION_PARTNER) != public_id:
-        return None
-    partner = Partner.objects.select_related("couple").filter(public_id=public_id).first()
-    if partner is None or not _session_holds(request, partner):
-        request.session.flush()
-        return None
-    return partner
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def open_link(request, token: str):
     """A private link: check it, start the partner's session, drop the token from the URL."""
     address = client_ip(request) or "unknown"
     if guesses.limit_reached(address):
-        return _neutral(request, status=429, template="intake/link_limited.html")
+        return neutral(request, status=429, template="intake/link_limited.html")
     partner = Partner.objects.for_token(token).first()
     if partner is None:
         guesses.count_failure(address)
-        return _neutral(request)
+        return neutral(request)
     pending = request.session.get(SESSION_PENDING)
     if request.session.get(SESSION_PARTNER) != partner.public_id:
         request.session.pop(door.SESSION_UNLOCKED, None)  # another partner's session before
     request.session.cycle_key()
     request.session.pop(SESSION_PENDING, None)
     request.session[SESSION_PARTNER] = partner.public_id
-    request.session[SESSION_LINK] = _link_fingerprint(partner)
-    door.start_session(request)  # ends with the browser, or when idle
+    request.session[SESSION_LINK] = link_fingerprint(partner)
+    start_session(request)  # ends with the browser, or when idle
     services.mark_started(partner)
     if (
         pending
         and pending.get("public_id") == partner.public_id
-        and pending.get("link") == _link_fingerprint(partner)  # not from a link since replaced
+        and pending.get("link") == link_fingerprint(partner)  # not from a link since replaced
         and not partner.is_submitted
     ):
         _apply_pending_post(partner, pending)
@@ -136,7 +108,7 @@ def page_key(partner: Partner) -> str:
     """Signed into every step page: whose page it is, and which issue of their link it was
     opened with."""
     return signing.Signer(salt=PAGE_KEY_SALT).sign(
-        f"{partner.public_id}:{_link_fingerprint(partner)}"
+        f"{partner.public_id}:{link_fingerprint(partner)}"
     )
 
 
@@ -157,9 +129,9 @@ def _posted_from_page_of(request, public_id: str) -> str | None:
     if not public_id or posted_id != public_id:
         return None
     partner = Partner.objects.filter(public_id=public_id).first()
-    if partner is None or not _link_in_force(partner):
+    if partner is None or not link_in_force(partner):
         return None
-    return fingerprint if fingerprint == _link_fingerprint(partner) else None
+    return fingerprint if fingerprint == link_fingerprint(partner) else None
 
 
 def _draft_data(items) -> dict[str, list[str]]:
@@ -171,8 +143,6 @@ def _draft_data(items) -> dict[str, list[str]]:
 
 
 def _multi(data: dict[str, list[str]]):
-    from django.utils.datastructures import MultiValueDict
-
     return MultiValueDict(data)
 
 
@@ -190,7 +160,7 @@ def exit_page(request):
 def submitted(request, public_id: str):
     partner = session_partner(request, public_id)
     if partner is None:
-        return _neutral(request)
+        return neutral(request)
     if (closed := door.gate(request, partner)) is not None:
         return closed
     if not partner.is_submitted:
@@ -296,9 +266,9 @@ class IntakeWizard(NamedUrlWizardView):
                 }
             return render(request, "intake/session_ended.html", {"kept": kept}, status=403)
         partner = answer_set.partner
-        if not _session_holds(request, partner):
+        if not session_holds(request, partner):
             request.session.flush()  # the link was revoked or reissued: nothing is kept
-            return _neutral(request)
+            return neutral(request)
         if (closed := door.gate(request, partner)) is not None:
             return closed  # the start page, consent or the resume code come first
         if partner.is_submitted:
