@@ -356,7 +356,8 @@ class ChooseCodeForm(forms.Form):
     again = _code_box("Type it again", "new-password", {"required": "Type the code again."})
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("code") and data.get("again") is not None and data["code"] != data["again"]:
             self.add_error("again", "This is not the same code: type it again.")
         return data

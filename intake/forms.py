@@ -138,7 +138,7 @@ class NumberField(forms.Field):
         number = read_number(value, whole=self.whole, hint=self.hint)
         if number is None:
             return None
-        if not self.whole and -number.as_tuple().exponent > 2:
+        if not self.whole and _places(number) > 2:
             raise forms.ValidationError(TOO_MANY_PLACES)
         return int(number) if self.whole else units.number(number)
 
@@ -213,6 +213,12 @@ def _compat_month(value: Any) -> list[str]:
     return _month_parts(value) if re.match(r"^[0-9]{4}-[0-9]{2}$", value) else [value, ""]
 
 
+def _places(number: Decimal) -> int:
+    """Decimal places typed: "72.50" has two ("NaN" and "Infinity" are refused before)."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
+
+
 def _whole(text: str, message: str) -> int | None:
     text = (text or "").strip()
     if not text:
@@ -263,14 +269,14 @@ class DatePartsField(forms.Field):
         *day_month, year_text = parts
         numbers = [_whole(p, fmt) for p in day_month]
         year = _year(year_text)
-        month = numbers[-1]
-        if not 1 <= (month or 0) <= 12:
+        month = numbers[-1] or 0
+        if not 1 <= month <= 12:
             raise forms.ValidationError("Please give the month as a number from 1 to 12.")
         if self.month_only:
             return f"{year:04d}-{month:02d}"
         day = numbers[0] or 0
         try:
-            date = datetime.date(year or 1, month or 1, day)
+            date = datetime.date(year or 1, month, day)
         except ValueError:
             if not 1 <= day <= 31:
                 raise forms.ValidationError(
@@ -330,6 +336,8 @@ class UnitNumberField(forms.Field):
         parts = [(p if isinstance(p, str) else "") for p in parts] + self._blank()
         unit = parts[1] if parts[1] in self.codes else self.codes[0]
         hint = self.question.format_hint
+        low, high = self.question.min, self.question.max
+        assert low is not None and high is not None  # every measurement has its range
         typed_cm = parts[0].strip()
         said = typed_cm if len(typed_cm) <= 12 else f"{typed_cm[:12]}…"  # quoted in a message
         typed_feet = " ".join(p.strip() for p in parts[2:4] if p.strip())
@@ -363,7 +371,7 @@ class UnitNumberField(forms.Field):
             if feet is None or (inches or 0) > 11:
                 raise forms.ValidationError(message)
             cm = units.ft_in_to_cm(feet, inches or 0)
-            if not self.question.min <= cm <= self.question.max:
+            if not low <= cm <= high:
                 raise forms.ValidationError(
                     "Please check your height: we take heights from 3 ft 4 in to 8 ft 2 in."
                 )
@@ -383,19 +391,19 @@ class UnitNumberField(forms.Field):
         number = read_number(parts[0], whole=whole, hint=hint)
         if number is None:
             return None
-        if -number.as_tuple().exponent > 2:
+        if _places(number) > 2:
             raise forms.ValidationError(TOO_MANY_PLACES)
         if unit == "lb":
             # Stored in kg with two decimals, pounds with one decimal come back as typed
             # (154.5 lb is 70.08 kg is 154.5 lb); with two they would not (154.25 lb is
             # 69.97 kg, and so is 154.26 lb).
-            if -number.normalize().as_tuple().exponent > 1:
+            if _places(number.normalize()) > 1:
                 raise forms.ValidationError(LB_PLACES)
             kg = units.lb_to_kg(number)
-            if not self.question.min <= kg <= self.question.max:
-                low = units.kg_to_lb(self.question.min).to_integral_value(rounding="ROUND_CEILING")
-                high = units.kg_to_lb(self.question.max).to_integral_value(rounding="ROUND_FLOOR")
-                raise forms.ValidationError(f"Please enter a weight from {low} to {high} lb.")
+            if not low <= kg <= high:
+                least = units.kg_to_lb(low).to_integral_value(rounding="ROUND_CEILING")
+                most = units.kg_to_lb(high).to_integral_value(rounding="ROUND_FLOOR")
+                raise forms.ValidationError(f"Please enter a weight from {least} to {most} lb.")
             return (kg, unit)
         return (units.number(number), None)
 
@@ -525,7 +533,8 @@ class StepForm(forms.Form):
     # -- validation -----------------------------------------------------------------------
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self._clean_checklists(cleaned)
         values = self._document_values(cleaned)
         for question in self.step.questions:

@@ -34,7 +34,8 @@ class NewCaseForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         email_a, email_b = cleaned.get("email_a"), cleaned.get("email_b")
         if email_a and email_b and email_a.strip().lower() == email_b.strip().lower():
             self.fields["same_address"].widget = forms.CheckboxInput()
@@ -227,7 +228,8 @@ class SignOffForm(forms.Form):
     NEEDS_REASON = "Say what further assessment is needed before the case is ready."
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # A reason refused already (too long) keeps its own message.
         missing = not cleaned.get("reason") and "reason" not in self.errors
         if cleaned.get("outcome") == SignOff.Outcome.NOT_READY and missing:

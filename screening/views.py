@@ -330,7 +330,7 @@ def sign_off(request, reference):
     couple = get_couple_for_clinician(request, reference)
     form = SignOffForm(request.POST)
     if "outcome" in form.errors:
-        messages.error(request, form.errors["outcome"][0])
+        messages.error(request, str(form.errors["outcome"][0]))
         return redirect("screening:case", reference=reference)
     if not form.is_valid():
         field = "reason" if "reason" in form.errors else "note"
@@ -427,7 +427,7 @@ def partner_link(request, reference, label):
     form = LinkActionForm(request.POST)
     if not form.is_valid():
         for error in form.errors["action"]:
-            messages.error(request, error)
+            messages.error(request, str(error))
         return _confirm_link_page(request, couple, partner, "reissue", status=400)
     action = form.cleaned_data["action"]
     if action == "revoke":
