@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from intake.questionnaire.answers import age_on, parse_date
 from screening.engine import PARTNERS, RaisedFlag, flag_sort_key, partner_flags
 from screening.rules import (
     ACTION,
@@ -27,10 +28,8 @@ from screening.rules import (
     PartnerContext,
     Rule,
     Severity,
-    age_on,
     month_of,
     months_before,
-    parse_date,
 )
 from screening.scoring import (
     HARK_ITEMS,

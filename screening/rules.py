@@ -38,7 +38,6 @@ from typing import Any, NamedTuple
 from intake.questionnaire import CURRENT as QUESTIONNAIRE
 from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.answers import age as partner_age
-from intake.questionnaire.answers import age_on, parse_date
 from intake.questionnaire.schema import AnyOf, Condition, Eq, In, QType, any_of
 from screening.scoring import (
     CSI4_ITEMS,
@@ -110,8 +109,15 @@ URGENT, HIGH, REVIEW, INFO = Severity.URGENT, Severity.HIGH, Severity.REVIEW, Se
 PRIVATE_QUESTIONS: frozenset[str] = frozenset().union(
     *(questionnaire.private_ids for questionnaire in QUESTIONNAIRES.values())
 )
-# HARK is scored from the safety step, so its score is private too.
-PRIVATE_INSTRUMENTS = frozenset({"hark"})
+# An instrument with an item in a private question (HARK, asked in the safety step) has a
+# private score too: worked out from the questionnaire's `is_private` and `instrument` tags.
+PRIVATE_INSTRUMENTS: frozenset[str] = frozenset(
+    question.instrument
+    for questionnaire in QUESTIONNAIRES.values()
+    for step in questionnaire.steps
+    for question in step.questions
+    if question.instrument and step.is_private(question)
+)
 
 
 # The only answers couple checks are given (an allow-list, so a new private question can
@@ -426,14 +432,13 @@ def si_1(p: PartnerContext) -> Hit | None:
     return Hit(evidence, _message(parts, why, URGENT))
 
 
-PHQ9_ITEM9_LABELS = {1: "several days", 2: "more than half the days", 3: "nearly every day"}
-
-
+# Hand-written, not a declarative Clause on In("phq9_9", (1, 2, 3)): its message is not
+# "Reports ...", and it names the code chosen along with the label in lower case.
 def si_2(p: PartnerContext) -> Hit | None:
     value = p.answers.get("phq9_9")
     if not is_int(value) or value < 1:
         return None
-    label = PHQ9_ITEM9_LABELS.get(value, str(value))
+    label = QUESTIONNAIRE.question("phq9_9").choice_label(value).lower()
     message = (
         f"PHQ-9 item 9 (thoughts of being better off dead or of hurting themselves) answered "
         f'"{label}" ({value}) for the last 2 weeks; any answer above "not at all" needs a '
@@ -1165,8 +1170,6 @@ __all__ = [
     "RULE_ORDER",
     "Rule",
     "Severity",
-    "age_on",
     "month_of",
     "months_before",
-    "parse_date",
 ]

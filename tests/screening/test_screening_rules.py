@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from intake.questionnaire.answers import age_on
 from screening.engine import (
     PRIVATE_QUESTIONS,
     RULES,
@@ -24,7 +25,7 @@ from screening.engine import (
     partner_flags,
     screen,
 )
-from screening.rules import age_on, months_before
+from screening.rules import months_before
 
 APPOINTMENT = date(2027, 1, 15)
 EVALUATED = date(2026, 11, 28)
