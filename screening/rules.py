@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 from intake.questionnaire import CURRENT as QUESTIONNAIRE
 from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.answers import age as partner_age
+from intake.questionnaire.display import month_words
 from intake.questionnaire.schema import AnyOf, Condition, Eq, In, QType, any_of
 from screening.scoring import (
     CSI4_ITEMS,
@@ -519,9 +520,7 @@ def cv_2(p: PartnerContext) -> Hit | None:
     if _yes(a, "stroke_tia"):
         when = month_of(a.get("stroke_tia_when"))
         if when:
-            parts.append(
-                f"a stroke or mini-stroke in {when[0]:04d}-{when[1]:02d} (any date counts)"
-            )
+            parts.append(f"a stroke or mini-stroke in {month_words(*when)} (any date counts)")
         else:
             parts.append("a stroke or mini-stroke (any date counts)")
         evidence += _evidence(a, "stroke_tia", "stroke_tia_when")
@@ -531,7 +530,7 @@ def cv_2(p: PartnerContext) -> Hit | None:
             parts.append(f"{label}, with the month not answered (treated as recent)")
         elif months_before(p.on_date, *when) <= window:
             parts.append(
-                f"{label} in {when[0]:04d}-{when[1]:02d} (within {window} months of {p.date_label})"
+                f"{label} in {month_words(*when)} (within {window} months of {p.date_label})"
             )
         else:
             continue
@@ -553,8 +552,7 @@ def cv_3(p: PartnerContext) -> Hit | None:
     for yes_id, when_id, label, when in _cardiac_events(p):
         if when is not None and months_before(p.on_date, *when) > window:
             parts.append(
-                f"{label} in {when[0]:04d}-{when[1]:02d} "
-                f"(more than {window} months before {p.date_label})"
+                f"{label} in {month_words(*when)} (more than {window} months before {p.date_label})"
             )
             evidence += _evidence(p.answers, yes_id, when_id)
     if not parts:

@@ -402,10 +402,18 @@ def test_catalogue_entries_are_auditable():
 def test_cv_2_message_names_the_month_and_the_window():
     flag = the_flag("CV-2", answers_with(heart_attack=True, heart_attack_when="2026-05"))
     assert flag.message.startswith(
-        "Reports a heart attack in 2026-05 (within 12 months of the appointment date)"
+        "Reports a heart attack in May 2026 (within 12 months of the appointment date)"
     )
     assert "Review before any prescription decision." in flag.message
     assert flag.evidence == (("heart_attack", True), ("heart_attack_when", "2026-05"))
+
+
+def test_cv_2_names_the_month_of_a_stroke_in_words():
+    flag = the_flag("CV-2", answers_with(stroke_tia=True, stroke_tia_when="1999-03"))
+    assert flag.message.startswith(
+        "Reports a stroke or mini-stroke in March 1999 (any date counts)"
+    )
+    assert flag.evidence == (("stroke_tia", True), ("stroke_tia_when", "1999-03"))  # as stored
 
 
 def test_cv_2_with_a_missing_month_says_so():
@@ -416,7 +424,10 @@ def test_cv_2_with_a_missing_month_says_so():
 
 def test_cv_3_message():
     flag = the_flag("CV-3", answers_with(heart_attack=True, heart_attack_when="2025-12"))
-    assert "2025-12 (more than 12 months before the appointment date)" in flag.message
+    assert "a heart attack in December 2025 (more than 12 months before the appointment date)" in (
+        flag.message
+    )
+    assert "2025-12" not in flag.message
 
 
 def test_cv_4_evidence_has_the_reading():
