@@ -21,6 +21,7 @@ from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.display import date_words, display_value
 from screening import review
 from screening.pdf import render_html, render_pdf
+from screening.rules import Severity
 from screening.summary import INSTRUMENTS
 from tests.dates import day, day_month, minute
 from tests.factories import OUTCOMES, clinician_user, dispose_all, disposition_note
@@ -429,3 +430,12 @@ def test_dates_are_printed_as_people_read_them_never_iso(case):
     assert not re.search(r"\b\d{4}-\d{2}\b", case.text), re.findall(
         r".{30}\d{4}-\d{2}.{10}", case.text
     )
+
+
+def test_only_urgent_flags_get_the_urgent_box(case):
+    boxed = re.findall(r'<span class="sev-urgent">([^<]*)</span>', case.html)
+    urgent = [f for f in case.flags if f.severity == Severity.URGENT]
+    assert urgent and set(boxed) == {"URGENT"}
+    assert len(boxed) == 2 * len(urgent)  # on page 1 and in the detail
+    for severity in ("HIGH", "REVIEW"):
+        assert f"<h3>{severity} · " in case.html, severity  # printed, not boxed

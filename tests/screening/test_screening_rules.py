@@ -440,7 +440,10 @@ def test_cv_4_evidence_has_the_reading():
     assert "140/89" in flag.message
 
 
-@pytest.mark.parametrize(("item", "words"), [(1, "several days"), (3, "nearly every day")])
+@pytest.mark.parametrize(
+    ("item", "words"),
+    [(1, "several days"), (2, "more than half the days"), (3, "nearly every day")],
+)
 def test_si_2_message_and_evidence(item, words):
     flag = the_flag("SI-2", answers_with(phq9_9=item))
     assert flag.evidence == (("phq9_9", item),)
@@ -752,3 +755,18 @@ def test_a_changed_clause_changes_the_text():
         "why",
     )
     assert rule.raised_when() == "liver is yes, or med_classes includes maoi or opioid"
+
+
+def test_the_private_instruments_are_those_asked_in_a_private_step():
+    from intake.questionnaire import CURRENT
+    from screening.rules import PRIVATE_INSTRUMENTS
+
+    assert set(PRIVATE_INSTRUMENTS) == {"hark"}
+    assert all(
+        CURRENT.step_of(qid).is_private(CURRENT.question(qid)) for qid in HARK
+    )  # the safety step
+    # no other instrument has an item the other partner may not see
+    for qid in CURRENT.question_ids:
+        question = CURRENT.question(qid)
+        if question.instrument and question.instrument != "hark":
+            assert not CURRENT.step_of(qid).is_private(question), qid
