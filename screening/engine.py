@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from intake.questionnaire.answers import parse_date
 from screening.rules import (
     COUPLE_QUESTIONS,
     PRIVATE_INSTRUMENTS,
@@ -29,7 +30,6 @@ from screening.rules import (
     PartnerContext,
     Rule,
     Severity,
-    parse_date,
 )
 from screening.scoring import Parameters, Score, score_partner
 

@@ -7,7 +7,8 @@ messages, except for the clinical corrections that test names. Nothing else impo
 module. Delete it, and that test, once the new rules are trusted.
 
 The check functions and the catalogue below are the old ones, unchanged; the vocabulary
-(severities, contexts, rule and hit types, dates) is shared with `screening.rules`.
+(severities, contexts, rule and hit types, dates) is shared with `screening.rules`, and
+months in messages are said in words ("May 2026") as the new rules say them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from intake.questionnaire.answers import age_on, parse_date
+from intake.questionnaire.display import month_words
 from screening.engine import PARTNERS, RaisedFlag, flag_sort_key, partner_flags
 from screening.rules import (
     ACTION,
@@ -27,10 +30,8 @@ from screening.rules import (
     PartnerContext,
     Rule,
     Severity,
-    age_on,
     month_of,
     months_before,
-    parse_date,
 )
 from screening.scoring import (
     HARK_ITEMS,
@@ -257,9 +258,7 @@ def cv_2(p: PartnerContext) -> Hit | None:
     if _yes(a, "stroke_tia"):
         when = month_of(a.get("stroke_tia_when"))
         if when:
-            parts.append(
-                f"a stroke or mini-stroke in {when[0]:04d}-{when[1]:02d} (any date counts)"
-            )
+            parts.append(f"a stroke or mini-stroke in {month_words(*when)} (any date counts)")
         else:
             parts.append("a stroke or mini-stroke (any date counts)")
         evidence += _evidence(a, "stroke_tia", "stroke_tia_when")
@@ -269,7 +268,7 @@ def cv_2(p: PartnerContext) -> Hit | None:
             parts.append(f"{label}, with the month not answered (treated as recent)")
         elif months_before(p.on_date, *when) <= window:
             parts.append(
-                f"{label} in {when[0]:04d}-{when[1]:02d} (within {window} months of {p.date_label})"
+                f"{label} in {month_words(*when)} (within {window} months of {p.date_label})"
             )
         else:
             continue
@@ -291,8 +290,7 @@ def cv_3(p: PartnerContext) -> Hit | None:
     for yes_id, when_id, label, when in _cardiac_events(p):
         if when is not None and months_before(p.on_date, *when) > window:
             parts.append(
-                f"{label} in {when[0]:04d}-{when[1]:02d} "
-                f"(more than {window} months before {p.date_label})"
+                f"{label} in {month_words(*when)} (more than {window} months before {p.date_label})"
             )
             evidence += _evidence(p.answers, yes_id, when_id)
     if not parts:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.client_ip import client_ip
+from intake.questionnaire.display import day_time_words, day_words
 
 from .rules import Severity
 from .scoring import MIN_AGE, Parameters
@@ -70,7 +71,8 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
+        when = day_time_words(timezone.localtime(self.at))
+        return f"{when} {self.actor_name or 'system'} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -186,7 +188,7 @@ class Screening(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.couple} screening {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.couple} screening {day_time_words(timezone.localtime(self.created_at))}"
 
 
 class Flag(models.Model):
@@ -342,7 +344,7 @@ class SignOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.couple} signed off {self.at:%Y-%m-%d} ({self.outcome})"
+        return f"{self.couple} signed off {day_words(timezone.localtime(self.at))} ({self.outcome})"
 
     @property
     def is_ready(self) -> bool:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from intake.consent import current_notice
 from intake.questionnaire.answers import is_missing
-from intake.questionnaire.display import date_words, display_value, not_an_answer
+from intake.questionnaire.display import date_words, day_words, display_value, not_an_answer
 
 NOT_ANSWERED = "not answered"
 
@@ -61,7 +61,7 @@ def _blood_pressure(questionnaire, partner) -> str:
             reading += f", taken {_born(answers['bp_reading_date'])}"
         elif partner.partner.submitted_at:
             submitted = timezone.localtime(partner.partner.submitted_at)
-            reading += f", reported on {dateformat.format(submitted, 'Y-m-d')}"
+            reading += f", reported on {day_words(submitted)}"
     if not usual and reading == "no reading given":
         return ""
     return f"{reading} (usually: {usual or NOT_ANSWERED})"
@@ -83,7 +83,7 @@ def facts(summary) -> list[FactRow]:
     """Age, body, blood pressure, medicines, allergies, pregnancy and escort per partner."""
     q = summary.questionnaire
     rows: dict[str, list[str]] = {
-        f"Age on {summary.on_date:%Y-%m-%d}": [],
+        f"Age on {day_words(summary.on_date)}": [],
         "Height, weight": [],
         "Latest blood pressure": [],
         "Current medicines (dose, how often)": [],
@@ -153,7 +153,7 @@ def consent_in_words(partner_summary) -> str:
     consent = partner_summary.consent
     if consent is None:
         return "not given yet"
-    when = dateformat.format(timezone.localtime(consent.at), "Y-m-d")
+    when = day_words(timezone.localtime(consent.at))
     if not consent.accepted:
         return f"declined on {when}: nothing else was collected"
     words = f"agreed on {when} (notice version {consent.version}"

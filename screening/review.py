@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from intake import services as intake_services
 from intake.models import Couple, Partner
+from intake.questionnaire.display import day_time_words
 
 from . import queue
 from .models import (
@@ -155,7 +156,7 @@ class AlreadyRecorded(ReviewError):
 def _recorded_by(disposition: Disposition) -> str:
     who = disposition.by.get_full_name() or disposition.by.get_username()
     when = timezone.localtime(disposition.at)
-    return f"{disposition.get_outcome_display()}, by {who} on {when:%Y-%m-%d %H:%M}"
+    return f"{disposition.get_outcome_display()}, by {who} on {day_time_words(when)}"
 
 
 @transaction.atomic

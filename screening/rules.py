@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 from intake.questionnaire import CURRENT as QUESTIONNAIRE
 from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.answers import age as partner_age
-from intake.questionnaire.answers import age_on, parse_date
+from intake.questionnaire.display import month_words
 from intake.questionnaire.schema import AnyOf, Condition, Eq, In, QType, any_of
 from screening.scoring import (
     CSI4_ITEMS,
@@ -110,8 +110,15 @@ URGENT, HIGH, REVIEW, INFO = Severity.URGENT, Severity.HIGH, Severity.REVIEW, Se
 PRIVATE_QUESTIONS: frozenset[str] = frozenset().union(
     *(questionnaire.private_ids for questionnaire in QUESTIONNAIRES.values())
 )
-# HARK is scored from the safety step, so its score is private too.
-PRIVATE_INSTRUMENTS = frozenset({"hark"})
+# An instrument with an item in a private question (HARK, asked in the safety step) has a
+# private score too: worked out from the questionnaire's `is_private` and `instrument` tags.
+PRIVATE_INSTRUMENTS: frozenset[str] = frozenset(
+    question.instrument
+    for questionnaire in QUESTIONNAIRES.values()
+    for step in questionnaire.steps
+    for question in step.questions
+    if question.instrument and step.is_private(question)
+)
 
 
 # The only answers couple checks are given (an allow-list, so a new private question can
@@ -426,14 +433,13 @@ def si_1(p: PartnerContext) -> Hit | None:
     return Hit(evidence, _message(parts, why, URGENT))
 
 
-PHQ9_ITEM9_LABELS = {1: "several days", 2: "more than half the days", 3: "nearly every day"}
-
-
+# Hand-written, not a declarative Clause on In("phq9_9", (1, 2, 3)): its message is not
+# "Reports ...", and it names the code chosen along with the label in lower case.
 def si_2(p: PartnerContext) -> Hit | None:
     value = p.answers.get("phq9_9")
     if not is_int(value) or value < 1:
         return None
-    label = PHQ9_ITEM9_LABELS.get(value, str(value))
+    label = QUESTIONNAIRE.question("phq9_9").choice_label(value).lower()
     message = (
         f"PHQ-9 item 9 (thoughts of being better off dead or of hurting themselves) answered "
         f'"{label}" ({value}) for the last 2 weeks; any answer above "not at all" needs a '
@@ -514,9 +520,7 @@ def cv_2(p: PartnerContext) -> Hit | None:
     if _yes(a, "stroke_tia"):
         when = month_of(a.get("stroke_tia_when"))
         if when:
-            parts.append(
-                f"a stroke or mini-stroke in {when[0]:04d}-{when[1]:02d} (any date counts)"
-            )
+            parts.append(f"a stroke or mini-stroke in {month_words(*when)} (any date counts)")
         else:
             parts.append("a stroke or mini-stroke (any date counts)")
         evidence += _evidence(a, "stroke_tia", "stroke_tia_when")
@@ -526,7 +530,7 @@ def cv_2(p: PartnerContext) -> Hit | None:
             parts.append(f"{label}, with the month not answered (treated as recent)")
         elif months_before(p.on_date, *when) <= window:
             parts.append(
-                f"{label} in {when[0]:04d}-{when[1]:02d} (within {window} months of {p.date_label})"
+                f"{label} in {month_words(*when)} (within {window} months of {p.date_label})"
             )
         else:
             continue
@@ -548,8 +552,7 @@ def cv_3(p: PartnerContext) -> Hit | None:
     for yes_id, when_id, label, when in _cardiac_events(p):
         if when is not None and months_before(p.on_date, *when) > window:
             parts.append(
-                f"{label} in {when[0]:04d}-{when[1]:02d} "
-                f"(more than {window} months before {p.date_label})"
+                f"{label} in {month_words(*when)} (more than {window} months before {p.date_label})"
             )
             evidence += _evidence(p.answers, yes_id, when_id)
     if not parts:
@@ -1165,8 +1168,6 @@ __all__ = [
     "RULE_ORDER",
     "Rule",
     "Severity",
-    "age_on",
     "month_of",
     "months_before",
-    "parse_date",
 ]

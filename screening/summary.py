@@ -111,8 +111,7 @@ class EvidenceRow:
 class FlagView:
     key: str
     rule: str
-    severity: str
-    severity_label: str
+    severity: Severity
     partner: str
     topic: str
     message: str
@@ -125,6 +124,14 @@ class FlagView:
     state: dict[str, Any] = field(default_factory=dict)
     # urgent flags only: how the partner (both, for a couple flag) may be reached safely
     contacts: list[SafeContact] = field(default_factory=list)
+
+    @property
+    def severity_label(self) -> str:
+        return self.severity.label
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.severity is Severity.URGENT
 
 
 @dataclass
@@ -293,8 +300,7 @@ def _flag_view(questionnaire, flag: Flag, done, history, needing) -> FlagView:
     return FlagView(
         key=flag.key,
         rule=flag.rule,
-        severity=flag.severity,
-        severity_label=flag.get_severity_display(),
+        severity=Severity(flag.severity),
         partner=flag.partner,
         topic=flag.topic.replace("_", " "),
         message=printable(flag.message),
@@ -310,7 +316,6 @@ def _alert_view(item: ReviewItem, done, history) -> FlagView:
         key=item.key,
         rule=item.rule,
         severity=Severity.URGENT,
-        severity_label="Urgent",
         partner=item.partner,
         topic="urgent answer before submission",
         message=printable(item.message),

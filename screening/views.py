@@ -317,7 +317,7 @@ def _flag_answer(request, couple, state) -> JsonResponse:
             "html": html,
             "message": message,
             "missing": [f.key for f in case.missing],
-            "urgent_open": any(f.severity == "urgent" for f in case.missing),
+            "urgent_open": any(f.is_urgent for f in case.missing),
             "status": case.status_label,
         },
         status=status,

@@ -59,12 +59,33 @@ def unit_key(question: Question) -> str:
     return f"{question.id.rsplit('_', 1)[0]}_unit"
 
 
+def month_words(year: int, month: int) -> str:
+    """(2024, 5) as "May 2024"."""
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def day_words(day: datetime.date) -> str:
+    """A date (or the date of a datetime, as given: convert to local time first) as
+    "15 July 1986"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def day_month_words(day: datetime.date) -> str:
+    """A date without its year, where the year goes without saying (a compact table), as
+    "15 July"."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def day_time_words(moment: datetime.datetime) -> str:
+    """A datetime, as given (convert to local time first), as "15 July 2026 14:05"."""
+    return f"{day_words(moment)} {moment:%H:%M}"
+
+
 def date_words(value: str) -> str:
     """ "1986-07-15" as "15 July 1986" (pages and PDF), "2024-05" as "May 2024"."""
     if len(value) == 7:
-        return f"{MONTHS[int(value[5:]) - 1]} {value[:4]}"
-    date = datetime.date.fromisoformat(value)
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+        return month_words(int(value[:4]), int(value[5:]))
+    return day_words(datetime.date.fromisoformat(value))
 
 
 # Not an answer, said as such: the partner said "none" (ticked "I have no allergies"), or

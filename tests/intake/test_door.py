@@ -19,6 +19,7 @@ from intake.door import estimated_minutes
 from intake.models import AnswerSet, Consent, Partner
 from intake.questionnaire import CURRENT
 from screening.models import AuditEntry
+from tests.dates import minute
 from tests.factories import RESUME_CODE, open_link, pass_door
 from tests.intake.helpers import html_of, link_path, post_step, step_url, visible_text
 
@@ -145,7 +146,7 @@ def test_a_new_notice_version_asks_again_at_the_next_visit(new_case, monkeypatch
     asked = client.get(step_url(partner, "goals"), follow=True)
     assert path_of(asked) == f"/intake/{partner.public_id}/consent/"
     assert "This notice has changed" in visible_text(asked)
-    assert "Notice version 2" in visible_text(asked)
+    assert "Notice version 2, 1 January 2027." in visible_text(asked)
     case_page = visible_text(clinician.get(f"/clinic/cases/{new_case.couple.reference}/"))
     assert "(notice v1)" in case_page
     back = pass_door(client, asked)
@@ -322,6 +323,7 @@ def test_the_partner_downloads_their_signed_consent_as_a_tagged_pdf(new_case):
     assert pdf.metadata.title == "Signed consent – the clinic"
     text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
     assert "Agreed by (name typed)" in text and "Sam" in text
+    assert f"Agreed on {minute(Consent.objects.get(partner=partner).at)} " in text
     assert "The clinician may refer to my answers that are not private." in text
     assert "Notice version" in text and "serious risk of harm" in text
 

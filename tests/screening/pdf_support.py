@@ -7,7 +7,6 @@ import re
 
 import pypdf
 from django.test import TestCase
-from django.utils import dateformat, timezone
 
 from intake import services
 from intake.demo import demo_document, make_answers
@@ -39,11 +38,6 @@ def signed_off_case(user, note="Ready for the prescriber. Discussed SI-2 with pa
     with TestCase.captureOnCommitCallbacks(execute=True):
         review.sign_off(couple, user, note)
     return couple
-
-
-def minute(value) -> str:
-    """A time as the PDF prints it."""
-    return dateformat.format(timezone.localtime(value), "Y-m-d H:i")
 
 
 def pages_text(content: bytes, first: int | None = None) -> list[str]:

@@ -23,6 +23,12 @@ def send(client, couple, rule, partner, outcome, note, **extra):
     return client.post(case_url(couple) + "dispositions/", data, **SCRIPT)
 
 
+def test_from_the_script_an_urgent_item_still_open_is_said_so(people):
+    response = send(people.clinician, people.couple, "CV-2", "b", "follow_up", "Asked the GP.")
+    assert response.status_code == 200
+    assert response.json()["urgent_open"] is True  # SI-2 is still to record
+
+
 def test_from_the_script_a_disposition_comes_back_as_the_flags_folded_markup(people):
     couple = people.couple
     response = send(people.clinician, couple, "SI-2", "a", "follow_up", "Rang Sam.")

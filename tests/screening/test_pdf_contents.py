@@ -21,10 +21,12 @@ from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.display import date_words, display_value
 from screening import review
 from screening.pdf import render_html, render_pdf
+from screening.rules import Severity
 from screening.summary import INSTRUMENTS
+from tests.dates import day, day_month, minute
 from tests.factories import OUTCOMES, clinician_user, dispose_all, disposition_note
 
-from .pdf_support import NOT_A_DIAGNOSIS, flat, minute, pages_text, reader, realistic_document
+from .pdf_support import NOT_A_DIAGNOSIS, flat, pages_text, reader, realistic_document
 
 # The tests read the module's PDFs; the mark puts them with the other database tests (before
 # pytest-django's transactional ones, which empty the database when they finish).
@@ -109,7 +111,7 @@ def test_page_one_answers_the_prescribers_first_questions_for_both_partners(case
     assert f"Prescriber summary · case {case.reference}" in cover
     assert "At a glance Partner A: Sam Partner B: Alex" in cover
     assert f"Submitted {minute(a.submitted_at)} {minute(b.submitted_at)}" in cover
-    assert "Age on 2027-01-15 68 (born 10 March 1958) 41 (born 30 September 1985)" in cover
+    assert "Age on 15 January 2027 68 (born 10 March 1958) 41 (born 30 September 1985)" in cover
     body = [f"{ans[p]['height_cm']} cm, {ans[p]['weight_kg']} kg" for p in "ab"]
     assert f"Height, weight {body[0]} {body[1]}" in cover
     reading = f"{ans['a']['bp_systolic']}/{ans['a']['bp_diastolic']} mmHg, taken "
@@ -133,7 +135,7 @@ def test_page_one_answers_the_prescribers_first_questions_for_both_partners(case
         disposition = case.dispositions[item.key]
         line = re.search(
             rf"(URGENT|HIGH|REVIEW) {re.escape(item.rule)} · {item.partner.upper()} (.+?) "
-            rf"{re.escape(disposition.get_outcome_display())}, ",
+            rf"{re.escape(disposition.get_outcome_display())}, {day_month(disposition.at)}\b",
             cover,
         )
         assert line, item.rule
@@ -148,7 +150,7 @@ def test_page_one_answers_the_prescribers_first_questions_for_both_partners(case
         )
         assert f"{p.upper()} {cells}" in cover, p
     assert f"Signed off {minute(case.sign_off.at)} by Robin Lee. Clinician's note: {NOTE}" in cover
-    assert "First appointment: 2027-01-15" in cover
+    assert "First appointment: 15 January 2027" in cover
 
 
 def test_page_one_says_not_answered_for_what_a_partner_left_out():
@@ -166,8 +168,7 @@ def test_page_one_says_not_answered_for_what_a_partner_left_out():
     assert "Not signed off yet; no clinician's note yet." in cover
     assert "Height, weight 168 cm, 64.5 kg not answered" in cover
     # no date for the reading: the day it was reported
-    day = timezone.localtime(a.submitted_at).strftime("%Y-%m-%d")
-    assert f"146/92 mmHg, reported on {day}" in cover
+    assert f"146/92 mmHg, reported on {day(a.submitted_at)}" in cover
     assert "no reading given (usually: Normal)" in cover
 
 
@@ -416,3 +417,25 @@ def test_print_layout_keeps_headings_flags_and_table_headers_together(case):
         answers_begun = answers_begun or f"{titles[0]} {header}" in text
         assert answers_begun or "Appendix" not in text
     assert answers_begun
+
+
+def test_dates_are_printed_as_people_read_them_never_iso(case):
+    # partner B reports a heart attack in 2026-05: the flag says the month in words
+    assert "Reports a heart attack in May 2026 (within 12 months of the appointment date)" in (
+        case.text
+    )
+    assert "First appointment: 15 January 2027." in flat(case.pages[0])
+    end = case.text[case.text.index("About this document") :]
+    assert f"Case created {minute(case.created_at)}" in end
+    assert not re.search(r"\b\d{4}-\d{2}\b", case.text), re.findall(
+        r".{30}\d{4}-\d{2}.{10}", case.text
+    )
+
+
+def test_only_urgent_flags_get_the_urgent_box(case):
+    boxed = re.findall(r'<span class="sev-urgent">([^<]*)</span>', case.html)
+    urgent = [f for f in case.flags if f.severity == Severity.URGENT]
+    assert urgent and set(boxed) == {"URGENT"}
+    assert len(boxed) == 2 * len(urgent)  # on page 1 and in the detail
+    for severity in ("HIGH", "REVIEW"):
+        assert f"<h3>{severity} · " in case.html, severity  # printed, not boxed

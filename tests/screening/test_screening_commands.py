@@ -76,7 +76,7 @@ def test_screen_json(tmp_path):
     assert si_2["topic"] == "suicide_risk"
     cv_2 = output["flags"][2]
     assert cv_2["evidence"] == {"heart_attack": True, "heart_attack_when": "2026-06"}
-    assert "2026-06 (within 12 months of the appointment date)" in cv_2["message"]
+    assert "June 2026 (within 12 months of the appointment date)" in cv_2["message"]
     assert output["flags"][3]["message"].startswith("PHQ-9 total 10, in the moderate band")
     assert output["flags"][6]["evidence"]["csi_1"] == {"a": 4, "b": 1}
     assert output["scores"]["a"]["phq9"] == {

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from intake.questionnaire.answers import age_on
 from screening.engine import (
     PRIVATE_QUESTIONS,
     RULES,
@@ -24,7 +25,7 @@ from screening.engine import (
     partner_flags,
     screen,
 )
-from screening.rules import age_on, months_before
+from screening.rules import months_before
 
 APPOINTMENT = date(2027, 1, 15)
 EVALUATED = date(2026, 11, 28)
@@ -401,10 +402,18 @@ def test_catalogue_entries_are_auditable():
 def test_cv_2_message_names_the_month_and_the_window():
     flag = the_flag("CV-2", answers_with(heart_attack=True, heart_attack_when="2026-05"))
     assert flag.message.startswith(
-        "Reports a heart attack in 2026-05 (within 12 months of the appointment date)"
+        "Reports a heart attack in May 2026 (within 12 months of the appointment date)"
     )
     assert "Review before any prescription decision." in flag.message
     assert flag.evidence == (("heart_attack", True), ("heart_attack_when", "2026-05"))
+
+
+def test_cv_2_names_the_month_of_a_stroke_in_words():
+    flag = the_flag("CV-2", answers_with(stroke_tia=True, stroke_tia_when="1999-03"))
+    assert flag.message.startswith(
+        "Reports a stroke or mini-stroke in March 1999 (any date counts)"
+    )
+    assert flag.evidence == (("stroke_tia", True), ("stroke_tia_when", "1999-03"))  # as stored
 
 
 def test_cv_2_with_a_missing_month_says_so():
@@ -415,7 +424,10 @@ def test_cv_2_with_a_missing_month_says_so():
 
 def test_cv_3_message():
     flag = the_flag("CV-3", answers_with(heart_attack=True, heart_attack_when="2025-12"))
-    assert "2025-12 (more than 12 months before the appointment date)" in flag.message
+    assert "a heart attack in December 2025 (more than 12 months before the appointment date)" in (
+        flag.message
+    )
+    assert "2025-12" not in flag.message
 
 
 def test_cv_4_evidence_has_the_reading():
@@ -428,7 +440,10 @@ def test_cv_4_evidence_has_the_reading():
     assert "140/89" in flag.message
 
 
-@pytest.mark.parametrize(("item", "words"), [(1, "several days"), (3, "nearly every day")])
+@pytest.mark.parametrize(
+    ("item", "words"),
+    [(1, "several days"), (2, "more than half the days"), (3, "nearly every day")],
+)
 def test_si_2_message_and_evidence(item, words):
     flag = the_flag("SI-2", answers_with(phq9_9=item))
     assert flag.evidence == (("phq9_9", item),)
@@ -740,3 +755,18 @@ def test_a_changed_clause_changes_the_text():
         "why",
     )
     assert rule.raised_when() == "liver is yes, or med_classes includes maoi or opioid"
+
+
+def test_the_private_instruments_are_those_asked_in_a_private_step():
+    from intake.questionnaire import CURRENT
+    from screening.rules import PRIVATE_INSTRUMENTS
+
+    assert set(PRIVATE_INSTRUMENTS) == {"hark"}
+    assert all(
+        CURRENT.step_of(qid).is_private(CURRENT.question(qid)) for qid in HARK
+    )  # the safety step
+    # no other instrument has an item the other partner may not see
+    for qid in CURRENT.question_ids:
+        question = CURRENT.question(qid)
+        if question.instrument and question.instrument != "hark":
+            assert not CURRENT.step_of(qid).is_private(question), qid

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from screening.models import AuditEntry, SignOff, SummaryPDF
+from tests.dates import minute
 from tests.screening.personas import element_text, messages_shown
 from tests.screening.personas import text_of as text
 
@@ -95,7 +96,9 @@ def test_not_ready_then_ready_through_the_case_page_the_queue_and_the_pdf(
     assert SummaryPDF.objects.filter(couple=couple).count() == 2
     page = clinician.get(reverse("screening:case", args=[couple.reference]))
     block = element_text(page, r'data-signed-off="ready"')[0]
-    assert block.startswith("Signed off as ready for the prescriber by dr.lee on ")
+    assert block.startswith(
+        f"Signed off as ready for the prescriber by dr.lee on {minute(second.at)}."
+    )
     assert "Status: Ready for the prescriber" in text(page)
     assert not element_text(page, r"data-sign-off-form")  # reopen to change anything
     assert queue_status(clinician, couple) == ["Ready for the prescriber"]

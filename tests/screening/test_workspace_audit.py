@@ -17,6 +17,7 @@ from intake.demo import demo_document
 from intake.models import Couple
 from screening import review
 from screening.models import AuditEntry, record
+from tests.dates import minute
 from tests.factories import case_url
 from tests.intake.helpers import visible_text
 from tests.screening import personas as p
@@ -221,6 +222,9 @@ def test_clinicians_read_the_audit_log_of_a_case_newest_first(people):
     rows = p.table_rows(response.content.decode())
     assert rows[0] == ["When", "Who", "What", "Partner", "From", "Details"]
     body = [row[1:] for row in rows[1:]]
+    newest = AuditEntry.objects.filter(couple=people.couple).latest("at", "id")
+    when = timezone.localtime(newest.at)
+    assert rows[1][0] == f"{minute(when)}:{when:%S}"  # "15 July 2026 14:05:09"
     assert body == [  # reading it is recorded too
         ["dr.okafor", "Audit log viewed", "—", "127.0.0.1", ""],
         ["dr.lee", "Answers reopened", "B", "127.0.0.1", "reason: Add a medicine."],

@@ -14,6 +14,7 @@ from intake import services as intake_services
 from intake.demo import demo_document, make_answers
 from intake.questionnaire import CURRENT
 from intake.questionnaire.display import display_value, not_an_answer
+from tests.dates import minute
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
 
@@ -91,8 +92,8 @@ def test_both_partners_progress(people):
     for card in (a, b):
         assert "Status Submitted" in card
         assert "Progress 12 of 12 steps" in card
-    assert "Age 38 (born 1988-04-02)" in a  # on the appointment date, 2027-01-15
-    assert "Age 41 (born 1985-09-30)" in b
+    assert "Age 38 (born 2 April 1988)" in a  # on the appointment date, 15 January 2027
+    assert "Age 41 (born 30 September 1985)" in b
     assert "Status: Awaiting review" in visible_text(page)
 
 
@@ -165,7 +166,7 @@ def test_flags_grouped_by_severity_with_their_messages(people):
         ),
     ]
     cards = p.flag_articles(page)
-    assert "Reports a heart attack in 2026-05 (within 12 months" in cards[("CV-2", "partner B")]
+    assert "Reports a heart attack in May 2026 (within 12 months" in cards[("CV-2", "partner B")]
     assert "No disposition yet." in cards[("SI-2", "partner A")]
     assert "No disposition yet." not in cards[("RL-1", "partner A")]  # info: no review needed
     info_group = p.section_html(page, "flags-heading").split('class="badge sev-info"')[1]
@@ -349,3 +350,12 @@ def test_what_a_partner_typed_is_shown_as_text_never_as_markup(people):
     queue = people.clinician.get("/clinic/", {"q": "<b>Sam"}).content.decode()
     assert case.couple.reference in queue
     assert 'value="&lt;b&gt;Sam"' in queue
+
+
+def test_dates_on_the_case_page_are_in_words_never_iso(people):
+    page = case_page(people)
+    text = visible_text(page)
+    created = people.couple.created_at
+    assert f"created {minute(created)} · first appointment 15 January 2027" in text
+    assert "Reports a heart attack in May 2026 (within 12 months" in text
+    assert not re.search(r"\b\d{4}-\d{2}\b", text), re.findall(r".{30}\d{4}-\d{2}.{10}", text)

@@ -19,6 +19,7 @@ from intake.models import Couple, Partner
 from screening import review, services
 from screening.models import AuditEntry, CaseAssignment, Disposition
 from screening.queries import review_queue
+from tests.dates import day, minute
 from tests.factories import bulk_cases, dispose_all
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
@@ -253,10 +254,9 @@ def test_each_row_shows_the_preferred_names_and_the_appointment_with_days_left(p
     assert rows[soon.reference]["a"] == "Submitted 12 of 12 steps"
     assert rows[drafting.reference]["names"] == ["Kit"]  # partner B's draft; A has no name
     assert rows[passed.reference]["names"] == []
-    day = "%Y-%m-%d"
-    assert rows[soon.reference]["appointment"] == f"{today + datetime.timedelta(3):{day}} in 3 days"
+    assert rows[soon.reference]["appointment"] == f"{day(today + datetime.timedelta(3))} in 3 days"
     assert rows[tomorrow.reference]["appointment"].endswith(" tomorrow")
-    assert rows[drafting.reference]["appointment"] == f"{today:{day}} today"
+    assert rows[drafting.reference]["appointment"] == f"{day(today)} today"
     assert rows[passed.reference]["appointment"].endswith(" 2 days ago")
     assert rows[people.reference]["appointment"] == "not set"
 
@@ -319,7 +319,10 @@ def test_assign_to_me_and_the_mine_filter_for_two_clinicians(people):
     assert mine(lee) == set()
     assert mine(okafor) == {people.reference, other.reference}
     page = okafor.get(f"/clinic/cases/{people.reference}/")
-    assert p.element_text(page, r"data-case-assignment")[0].startswith("Assigned to: you since ")
+    since = minute(CaseAssignment.objects.get(couple=people.couple).assigned_at)
+    assert p.element_text(page, r"data-case-assignment")[0].startswith(
+        f"Assigned to: you since {since}"
+    )
     page = lee.get(f"/clinic/cases/{people.reference}/")
     assert p.element_text(page, r"data-case-assignment")[0].startswith(
         "Assigned to: dr.okafor since "

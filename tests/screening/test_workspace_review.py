@@ -16,6 +16,7 @@ from screening import review
 from screening.models import AuditEntry, Disposition, SignOff
 from screening.queries import review_queue
 from screening.review import ReviewError
+from tests.dates import day
 from tests.factories import case_url, current_disposition, dispose_all, review_item
 from tests.intake.helpers import seed_steps, visible_text
 from tests.screening import personas as p
@@ -57,7 +58,7 @@ def test_a_clinician_records_a_disposition_with_a_note(people):
     page = people.clinician.get(response["Location"])
     card = p.flag_articles(page)[("SI-2", "partner A")]
     assert card.startswith("Disposition recorded.")  # said in the flag, where the clinician is
-    today = timezone.localtime().strftime("%Y-%m-%d")
+    today = day(timezone.localtime())
     assert f"Recorded: Follow-up arranged · dr.lee · {today}" in card  # the folded line
     assert f"Follow-up arranged by dr.lee, {today}" in card
     assert "Called Sam; safety plan agreed." in card
