@@ -22,9 +22,15 @@ from intake.questionnaire.display import date_words, display_value
 from screening import review
 from screening.pdf import render_html, render_pdf
 from screening.summary import INSTRUMENTS
-from tests.factories import OUTCOMES, clinician_user, dispose_all, disposition_note
+from tests.factories import (
+    OUTCOMES,
+    clinician_user,
+    dispose_all,
+    disposition_note,
+    realistic_document,
+)
 
-from .pdf_support import NOT_A_DIAGNOSIS, flat, minute, pages_text, reader, realistic_document
+from .pdf_support import NOT_A_DIAGNOSIS, flat, minute, pages_text, reader
 
 # The tests read the module's PDFs; the mark puts them with the other database tests (before
 # pytest-django's transactional ones, which empty the database when they finish).

@@ -7,9 +7,9 @@ from django.test import TestCase
 
 from intake import services
 from screening.pdf import render_pdf
-from tests.factories import case_url
+from tests.factories import case_url, realistic_document
 from tests.intake.helpers import visible_text
-from tests.screening.pdf_support import flat, pages_text, realistic_document
+from tests.screening.pdf_support import flat, pages_text
 
 pytestmark = pytest.mark.django_db
 
