@@ -20,6 +20,13 @@ def sign_in(client: Client, user) -> Client:
     return client
 
 
+def signed_in(user) -> Client:
+    """A new browser signed in as `user` (password and second factor); `client.user` is them."""
+    client = sign_in(Client(), user)
+    client.user = user
+    return client
+
+
 def current_code(user) -> str:
     """The code the clinician's authenticator app shows now (their newest confirmed device)."""
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()

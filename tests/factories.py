@@ -1,21 +1,29 @@
-"""The suite's one set of builders: a case, a partner's browser, a user or clinician, a
-clinician's dispositions. The
+"""The suite's one set of builders: a case (new, imported from an answers document, screened,
+signed off), a partner's browser, a user or clinician, a clinician's dispositions. The
 fixtures (tests/conftest.py, tests/screening/conftest.py, tests/browser/conftest.py) and the
-helpers (tests/intake/helpers.py, tests/screening/personas.py, tests/screening/pdf_support.py)
-build on these."""
+persona set (tests/screening/personas.py) build on these.
+
+Screening runs when the partners' submissions commit (`transaction.on_commit`), which a test's
+transaction never does by itself: `committed()` runs those callbacks, as a real commit would.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime
+import json
 import re
 from collections.abc import Callable, Sequence
+from io import StringIO
+from typing import Any
 
 from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from intake import services
-from intake.demo import demo_document
+from intake.demo import demo_document, make_answers
 from intake.models import AnswerSet, Couple, Partner, Submission
 from intake.questionnaire import CURRENT
 from screening import review
@@ -33,12 +41,16 @@ def new_case(**kwargs) -> services.NewCase:
 RESUME_CODE = "test-resume-code"
 
 
+def link_path(link: str) -> str:
+    """The path of a private link (what a browser asks this site for)."""
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
 def open_link(client: Client, link: str, *, door: bool = True):
     """Open a private link as the partner would; return the page it lands on. With `door`,
     pass the door as the partner would: agree to the notice and choose the resume code
     (RESUME_CODE) the first time, type it on later visits."""
-    path = link.split("://", 1)[1].split("/", 1)[1]
-    response = client.get("/" + path, follow=True)
+    response = client.get(link_path(link), follow=True)
     return pass_door(client, response) if door else response
 
 
@@ -76,6 +88,93 @@ def partner_browser(case: services.NewCase, label: str) -> Client:
     client = client_for(case.links[label], case.couple.partner(label))
     client.user = None
     return client
+
+
+def new_partner_client(label: str = "a", **case_kwargs) -> tuple[Client, services.NewCase]:
+    """A new case, and a browser that opened partner `label`'s link."""
+    case = new_case(**case_kwargs)
+    return client_for(case.links[label], case.couple.partner(label)), case
+
+
+# --- cases from an answers document ---------------------------------------------------------
+
+# What the demo couple told us; none of it may reach an outsider or the audit log.
+DEMO_NAMES = ("Sam", "Alex")
+
+
+def committed():
+    """Run the on-commit callbacks of what happens inside, as a real commit would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def document(a: dict | None = None, b: dict | None = None, **kwargs) -> dict[str, Any]:
+    """An answers document; partners left out have not submitted."""
+    partners = {}
+    if a is not None:
+        partners["a"] = a
+    if b is not None:
+        partners["b"] = b
+    return {
+        "questionnaire_version": CURRENT.version,
+        "appointment_date": "2027-01-15",
+        **kwargs,
+        "partners": partners,
+    }
+
+
+def imported_case(data: dict[str, Any], **kwargs) -> services.NewCase:
+    """A case from an answers document, each partner in it submitted and the couple screened."""
+    with committed():
+        return services.import_document(copy.deepcopy(data), **kwargs)
+
+
+def flagged_case() -> services.NewCase:
+    """The demo couple: both submitted and screened; flags of every severity.
+
+    Current flags: SI-2 (urgent, a); VOL-1, CV-2 (high, b); CV-4, LG-1 (review, a);
+    SU-2, RX-2 (review, b); RL-1 (info, a and b); CP-1, CP-2 (info, couple)."""
+    return imported_case(demo_document())
+
+
+def plain_case() -> services.NewCase:
+    """Both partners submitted with unremarkable answers: info flags only."""
+    return imported_case(document(make_answers(), make_answers(preferred_name="Robin")))
+
+
+def realistic_document(a: dict | None = None, b: dict | None = None) -> dict:
+    """The demo couple, with partner A 68 years old and a PHQ-9 of 10 (so info flags AG-2 and
+    MH-1 join the demo's urgent, high, review and info ones) and partner B's emergency
+    contact left unanswered. `a` and `b` override more answers."""
+    data = demo_document()
+    partners = data["partners"]
+    partners["a"] = make_answers(
+        **partners["a"] | {"date_of_birth": "1958-03-10", "phq9_5": 1, "phq9_6": 1} | (a or {})
+    )
+    partners["b"] = make_answers(**partners["b"] | {"emergency_contact": ""} | (b or {}))
+    return data
+
+
+def import_answers(tmp_path, data: dict[str, Any] | bytes, name: str = "doc.json") -> str:
+    """`manage.py import_answers` on this document (written to `tmp_path`/`name` as JSON, or
+    as the very bytes given); what it printed (the new case's reference last)."""
+    path = tmp_path / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(json.dumps(data), encoding="utf-8")
+    out = StringIO()
+    call_command("import_answers", str(path), stdout=out)
+    return out.getvalue().strip()
+
+
+def export_answers(reference: str) -> dict:
+    """The answers document `manage.py export_answers` prints for this case."""
+    out = StringIO()
+    call_command("export_answers", reference, stdout=out)
+    return json.loads(out.getvalue())
+
+
+# --- people ---------------------------------------------------------------------------------
 
 
 def make_user(
@@ -156,6 +255,16 @@ def review_item(couple, rule: str, partner: str) -> review.ReviewItem:
 
 def current_disposition(couple, rule, partner) -> Disposition:
     return review.latest_dispositions(couple)[review_item(couple, rule, partner).key]
+
+
+def signed_off_case(user, note="Ready for the prescriber. Discussed SI-2 with partner A."):
+    """A realistic case, screened, every disposition recorded and signed off; the work done
+    when each step commits (screening, then the summary task) runs at once."""
+    couple = imported_case(realistic_document(), created_by=user).couple
+    dispose_all(couple, user, outcomes=OUTCOMES)
+    with committed():
+        review.sign_off(couple, user, note)
+    return couple
 
 
 def bulk_cases(count: int, start: int = 0, full: int = 200) -> list[Couple]:

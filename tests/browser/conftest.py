@@ -127,16 +127,10 @@ def neutral_site():
 
 
 @pytest.fixture
-def clinician_user(db) -> User:
-    """A clinician with a confirmed authenticator app (signs in with a password and a code)."""
-    user = factories.make_user(
-        "dr.lee",
-        clinician=True,
-        password=factories.PASSWORD,
-        email="",
-        first_name="Robin",
-        last_name="Lee",
-    )
+def clinician_account(db) -> User:
+    """A clinician (factories.clinician_user) with a confirmed authenticator app: signs in
+    with the suite's password and a code."""
+    user = factories.clinician_user("dr.lee")
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user
 

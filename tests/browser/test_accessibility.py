@@ -74,7 +74,9 @@ def _clinician_signs_in(page, user) -> None:
         page.get_by_role("button", name="Continue").click()
 
 
-def test_the_worklist_queue_and_a_case_signed_off_as_not_ready_pass_axe(new_page, clinician_user):
+def test_the_worklist_queue_and_a_case_signed_off_as_not_ready_pass_axe(
+    new_page, clinician_account
+):
     """The queue as a worklist (names, appointment, assignee, "Assign to me", the new
     filters), the case page with the safe channels beside its urgent flag, and the sign-off
     form with its two outcomes, then the not-ready state: axe-core at phone and desk sizes."""
@@ -84,7 +86,7 @@ def test_the_worklist_queue_and_a_case_signed_off_as_not_ready_pass_axe(new_page
     couple = services.import_document(demo_document()).couple
     services.create_case(email_a="other@example.com")
     page = new_page()
-    _clinician_signs_in(page, clinician_user)
+    _clinician_signs_in(page, clinician_account)
     row = page.locator("table.queue-table tbody tr").first
     expect(row).to_contain_text("Sam")
     with page.expect_navigation():
@@ -101,7 +103,7 @@ def test_the_worklist_queue_and_a_case_signed_off_as_not_ready_pass_axe(new_page
         page.get_by_role("link", name=couple.reference).click()
     expect(page.locator('[data-safe-contact="a"]')).to_contain_text("sam@example.com")
     for item in review.missing_dispositions(couple):
-        review.record_disposition(couple, item.key, "follow_up", "Phoned.", clinician_user)
+        review.record_disposition(couple, item.key, "follow_up", "Phoned.", clinician_account)
     page.reload()
     support.check_page(page, "case with sign-off outcomes", "clinic-case-sign-off")
     page.get_by_label("If not ready: what further assessment is needed").fill(

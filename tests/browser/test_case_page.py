@@ -42,11 +42,11 @@ def flag(page, rule: str):
 
 
 def test_with_javascript_a_disposition_is_saved_in_place_then_changed(
-    new_page, live_server, clinician_user
+    new_page, live_server, clinician_account
 ):
     couple = services.import_document(demo_document()).couple
     items = review.missing_dispositions(couple)
-    page = signed_in_page(new_page, live_server, clinician_user)
+    page = signed_in_page(new_page, live_server, clinician_account)
     page.goto(f"/clinic/cases/{couple.reference}/")
     expect(page.locator("[data-missing] li")).to_have_count(len(items))
     expect(page.locator("[data-open-count]")).to_have_text(str(len(items)))
@@ -125,11 +125,11 @@ def test_with_javascript_a_disposition_is_saved_in_place_then_changed(
 
 
 def test_without_javascript_a_disposition_posts_and_comes_back_at_its_flag(
-    new_page, live_server, clinician_user
+    new_page, live_server, clinician_account
 ):
     couple = services.import_document(demo_document()).couple
     first = review.missing_dispositions(couple)[0]
-    page = signed_in_page(new_page, live_server, clinician_user, javascript=False)
+    page = signed_in_page(new_page, live_server, clinician_account, javascript=False)
     page.goto(f"/clinic/cases/{couple.reference}/")
     card = flag(page, first.rule)
     card.get_by_label("Follow-up arranged", exact=True).check()
@@ -149,11 +149,11 @@ def test_without_javascript_a_disposition_posts_and_comes_back_at_its_flag(
 
 
 def test_revoke_reissue_and_reopen_ask_first_and_say_what_will_happen(
-    new_page, live_server, clinician_user
+    new_page, live_server, clinician_account
 ):
     couple = services.import_document(demo_document()).couple
     for javascript in (False, True):
-        page = signed_in_page(new_page, live_server, clinician_user, javascript=javascript)
+        page = signed_in_page(new_page, live_server, clinician_account, javascript=javascript)
         page.goto(f"/clinic/cases/{couple.reference}/")
         partner = "a" if javascript else "b"
         label = partner.upper()

@@ -19,7 +19,7 @@ SIGN_OFF_NOTE = "Discussed the urgent items with both partners; ready for the pr
 
 
 def test_clinician_signs_in_reviews_every_flag_signs_off_and_reads_the_pdf(
-    new_page, clinician_user
+    new_page, clinician_account
 ):
     couple = services.import_document(demo_document()).couple
     services.create_case(email_a="other@example.com")  # another case in the queue
@@ -31,13 +31,15 @@ def test_clinician_signs_in_reviews_every_flag_signs_off_and_reads_the_pdf(
     page.goto("/clinic/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/clinic/$"))
     support.check_page(page, "login", "clinic-login")
-    page.get_by_label("Username").fill(clinician_user.username)
+    page.get_by_label("Username").fill(clinician_account.username)
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_have_text("Two-factor sign-in")
     support.check_page(page, "two-factor code", "clinic-two-factor")
-    page.get_by_label("6-digit code from your authenticator app").fill(current_code(clinician_user))
+    page.get_by_label("6-digit code from your authenticator app").fill(
+        current_code(clinician_account)
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
 

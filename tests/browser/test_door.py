@@ -27,7 +27,7 @@ def fill_first_step(page) -> str:
     return url
 
 
-def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page, clinician_user):
+def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page, clinician_account):
     case = services.create_case(email_a="a@example.com", email_b="b@example.com")
     page = new_page(viewport=support.PHONE)
     support.open_link(page, case.links["a"], door=False)
@@ -75,12 +75,12 @@ def test_the_door_pages_pass_axe_and_lead_to_the_first_question(new_page, clinic
     # The clinician sees both consents and the locked link, and resets the code.
     clinic = new_page(viewport=support.PHONE)
     clinic.goto("/clinic/")
-    clinic.get_by_label("Username").fill(clinician_user.username)
+    clinic.get_by_label("Username").fill(clinician_account.username)
     clinic.get_by_label("Password").fill(PASSWORD)
     with clinic.expect_navigation():
         clinic.get_by_role("button", name="Sign in").click()
     clinic.get_by_label("6-digit code from your authenticator app").fill(
-        current_code(clinician_user)
+        current_code(clinician_account)
     )
     with clinic.expect_navigation():
         clinic.get_by_role("button", name="Continue").click()

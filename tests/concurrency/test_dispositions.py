@@ -7,8 +7,10 @@ import pytest
 
 from screening import review
 from screening.models import AuditEntry, Disposition
+from tests.auth import signed_in
 from tests.concurrency.threads import same_browser, together
-from tests.screening import personas as p
+from tests.factories import flagged_case, make_user
+from tests.intake.helpers import flag_articles
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,9 +31,9 @@ def needing(couple) -> list[review.ReviewItem]:
 def test_two_clinicians_on_the_same_flag_at_once_one_is_recorded_the_other_shown_it():
     """Neither overwrites the other unseen: the second is told who recorded what, and their
     note waits in the "Change" form (409), to send as a change if it still applies."""
-    couple = p.flagged_case().couple
-    lee = p.signed_in(p.make_user("dr.lee", clinician=True))
-    okafor = p.signed_in(p.make_user("dr.okafor", clinician=True))
+    couple = flagged_case().couple
+    lee = signed_in(make_user("dr.lee", clinician=True))
+    okafor = signed_in(make_user("dr.okafor", clinician=True))
     items = needing(couple)
 
     for item in items:  # one round per flag: the same flag, two clinicians, one moment
@@ -53,12 +55,12 @@ def test_two_clinicians_on_the_same_flag_at_once_one_is_recorded_the_other_shown
     assert review.missing_dispositions(couple) == []
     page = lee.get(f"/clinic/cases/{couple.reference}/")
     assert page.status_code == 200
-    assert len(p.flag_articles(page)) >= len(items)
+    assert len(flag_articles(page)) >= len(items)
 
 
 def test_a_double_click_on_a_disposition_records_it_once():
-    couple = p.flagged_case().couple
-    lee = p.signed_in(p.make_user("dr.lee", clinician=True))
+    couple = flagged_case().couple
+    lee = signed_in(make_user("dr.lee", clinician=True))
     items = needing(couple)
 
     for item in items:  # the same browser (one session) posts the same form twice at once

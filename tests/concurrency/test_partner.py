@@ -14,15 +14,8 @@ from intake.questionnaire import CURRENT
 from screening.models import Screening
 from screening.queries import review_queue
 from tests.concurrency.threads import same_browser, together
-from tests.intake.helpers import (
-    StepPage,
-    client_for,
-    html_of,
-    new_partner_client,
-    seed_steps,
-    step_url,
-    steps_before,
-)
+from tests.factories import client_for, new_partner_client
+from tests.intake.helpers import StepPage, html_of, seed_steps, step_url, steps_before
 from tests.pageform import fill, parse_form
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,11 +2,10 @@
 workspace, the sign-in pages and the admin, whatever the answer (page, redirect, refusal)."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.factories import make_user
 
 
 def no_store(response) -> bool:
@@ -39,13 +38,13 @@ def test_sign_in_pages_and_refusals_are_sent_no_store(db):
     redirected = anonymous.get(reverse("screening:queue"))
     assert redirected.status_code == 302 and no_store(redirected)
     staff = Client()
-    staff.force_login(User.objects.create_user("reception", password=PASSWORD))
+    staff.force_login(make_user("reception"))
     refused = staff.get(reverse("screening:queue"))
     assert refused.status_code == 403 and no_store(refused)
 
 
 def test_the_admin_is_sent_no_store(db):
-    admin = User.objects.create_superuser("root", password=PASSWORD)
+    admin = make_user("root", superuser=True)
     client = Client()
     client.force_login(admin)
     response = client.get(reverse("admin:index"))

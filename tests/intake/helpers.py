@@ -1,9 +1,10 @@
-"""Helpers for the intake tests: reading pages as a person sees them, and setting up partners.
+"""Reading pages as a person sees them (the partner's and the clinic's), and filling in steps.
 
 Pages are read with the standard library's HTML parser: the text next to a field, the error
-summary at the top, whether the crisis panel is shown. Partners are set up either through
-their pages (see journey.py) or, where only the state before a step matters, by saving the
-earlier steps the way the wizard saves them.
+summary at the top, whether the crisis panel is shown; on the clinic's pages, an element's
+text, a section, a table's rows, the flag cards and the messages shown. Partners fill in
+steps either through their pages (post_step, StepPage; see journey.py) or, where only the
+state before a step matters, by saving the earlier steps the way the wizard saves them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from intake import services
 from intake.forms import step_form_class
 from intake.models import AnswerSet, Partner
 from intake.questionnaire import CURRENT
-from tests.factories import client_for
 from tests.pageform import fill, parse_form
 
 STEP_IDS = [step.id for step in CURRENT.steps]
@@ -168,22 +168,60 @@ def form_values(response) -> dict[str, list[str]]:
     return values
 
 
+def element_text(response, pattern: str) -> list[str]:
+    """The visible text of every element whose opening tag matches `pattern` (a regex over
+    the tag's attributes), up to the matching closing tag."""
+    html = response.content.decode()
+    found = []
+    for match in re.finditer(rf"<(\w+)\b[^>]*{pattern}[^>]*>", html):
+        tag = match.group(1)
+        depth, position = 1, match.end()
+        for inner in re.finditer(rf"<(/?){tag}\b[^>]*>", html[position:]):
+            depth += -1 if inner.group(1) else 1
+            if depth == 0:
+                found.append(visible_text(html[position : position + inner.start()]))
+                break
+    return found
+
+
+def table_rows(html_fragment: str) -> list[list[str]]:
+    """The cells' text of each row of the tables in this HTML."""
+    rows = []
+    for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", html_fragment, flags=re.S):
+        cells = re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        rows.append([visible_text(cell) for cell in cells])
+    return rows
+
+
+def section_html(response, heading_id: str) -> str:
+    """The HTML of the <section> labelled by this heading id."""
+    html = response.content.decode()
+    start = html.index(f'aria-labelledby="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def flag_articles(response) -> dict[tuple[str, str], str]:
+    """(rule, partner) -> the visible text of that flag's card on the case page."""
+    html = response.content.decode()
+    cards = {}
+    for match in re.finditer(r'<article class="flag[^"]*"[^>]*data-flag="([^"]+)"', html):
+        end = html.index("</article>", match.end())
+        text = visible_text(html[match.start() : end])
+        partner = re.search(r"· (couple|partner [AB]) ·", text).group(1)
+        cards[(match.group(1), partner)] = text
+    return cards
+
+
+def messages_shown(response) -> list[str]:
+    return element_text(response, r'class="alert alert-\w+" role="status"')
+
+
 # --- partners -------------------------------------------------------------------------------
 
 
 def step_url(partner: Partner | Client, step_id: str) -> str:
     partner = partner.partner if isinstance(partner, Client) else partner
     return f"/intake/{partner.public_id}/{step_id}/"
-
-
-def link_path(link: str) -> str:
-    return "/" + link.split("://", 1)[1].split("/", 1)[1]
-
-
-def new_partner_client(label: str = "a", **case_kwargs) -> tuple[Client, services.NewCase]:
-    case = services.create_case(email_a="a@example.com", email_b="b@example.com", **case_kwargs)
-    partner = case.couple.partner(label)
-    return client_for(case.links[label], partner), case
 
 
 def seed_steps(partner: Partner, answers: dict[str, Any], steps: list[str]) -> None:

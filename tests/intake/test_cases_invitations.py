@@ -5,14 +5,13 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
 from intake import services
 from intake.models import Couple, Partner
-from tests.factories import PASSWORD, open_link
+from tests.factories import make_user, open_link
 from tests.intake.helpers import html_of, step_url, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -208,9 +207,7 @@ def test_the_new_case_page_can_email_each_partner_their_own_link(clinician):
 
 
 def test_a_non_clinician_gets_403_and_creates_nothing(client):
-    staff = User.objects.create_user("front.desk", password=PASSWORD)
-    staff.is_staff = True
-    staff.save()
+    staff = make_user("front.desk", staff=True)
     client.force_login(staff)
     assert client.get("/clinic/cases/new/").status_code == 403
     response = client.post("/clinic/cases/new/", {"email_a": "x@example.com"})

@@ -11,14 +11,8 @@ from hypothesis import strategies as st
 from intake.demo import make_answers
 from intake.forms import step_form_class
 from intake.questionnaire import CURRENT
-from tests.intake.helpers import (
-    assert_error_shown,
-    html_of,
-    new_partner_client,
-    seed_steps,
-    step_url,
-    steps_before,
-)
+from tests.factories import new_partner_client
+from tests.intake.helpers import assert_error_shown, html_of, seed_steps, step_url, steps_before
 from tests.pageform import fill, parse_form
 
 pytestmark = pytest.mark.django_db

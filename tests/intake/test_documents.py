@@ -12,24 +12,10 @@ from intake import services
 from intake.demo import demo_document, make_answers
 from intake.models import Couple, Partner, Submission
 from intake.questionnaire import CURRENT
-from tests.factories import open_link
+from tests.factories import export_answers, import_answers, open_link
 from tests.intake.helpers import post_step, seed_steps, step_url, steps_before, visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _export(reference: str) -> dict:
-    out = StringIO()
-    call_command("export_answers", reference, stdout=out)
-    return json.loads(out.getvalue())
-
-
-def _import(tmp_path, document, name="doc.json") -> str:
-    path = tmp_path / name
-    path.write_text(json.dumps(document), encoding="utf-8")
-    out = StringIO()
-    call_command("import_answers", str(path), stdout=out)
-    return out.getvalue().strip()
 
 
 PARTLY_FILLED = {
@@ -59,18 +45,18 @@ ONLY_A = {
     ids=["demo", "partly-filled", "only-partner-a"],
 )
 def test_export_import_export_gives_the_same_document(tmp_path, document):
-    reference = _import(tmp_path, document)
+    reference = import_answers(tmp_path, document)
     couple = Couple.objects.get(reference=reference)
     for label in document["partners"]:
         partner = couple.partner(label)
         assert partner.status == Partner.Status.SUBMITTED
         assert partner.submissions.get().imported
-    first = _export(reference)
+    first = export_answers(reference)
     assert first == document
 
-    again = _import(tmp_path, first, name="again.json")
+    again = import_answers(tmp_path, first, name="again.json")
     assert again != reference
-    assert _export(again) == first
+    assert export_answers(again) == first
     assert Couple.objects.count() == 2
 
 
@@ -80,17 +66,17 @@ def test_export_prints_the_answers_document_of_a_case_filled_in_online(partner_a
     post_step(partner_a, "review", answers)
     reference = partner_a.partner.couple.reference
 
-    document = _export(reference)
+    document = export_answers(reference)
     assert document == {"questionnaire_version": CURRENT.version, "partners": {"a": answers}}
-    copy_reference = _import(tmp_path, document)
-    assert _export(copy_reference) == document
-    assert _export(reference.lower()) == document  # the reference as typed
+    copy_reference = import_answers(tmp_path, document)
+    assert export_answers(copy_reference) == document
+    assert export_answers(reference.lower()) == document  # the reference as typed
 
 
 def test_export_of_a_draft_gives_what_is_saved_so_far(partner_a):
     answers = make_answers(preferred_name="Halfway")
     seed_steps(partner_a.partner, answers, ["about", "goals"])
-    document = _export(partner_a.partner.couple.reference)
+    document = export_answers(partner_a.partner.couple.reference)
     assert document["partners"]["a"]["preferred_name"] == "Halfway"
     assert "csi_1" not in document["partners"]["a"]
     assert "b" not in document["partners"]
@@ -102,7 +88,7 @@ def test_export_of_an_unknown_case_is_refused(db):
 
 
 def test_an_imported_partner_sees_the_thank_you_page_and_can_be_reopened(tmp_path, clinician):
-    reference = _import(tmp_path, demo_document())
+    reference = import_answers(tmp_path, demo_document())
     couple = Couple.objects.get(reference=reference)
     partner = couple.partner("a")
     link = services.reissue_link(partner)
@@ -178,7 +164,7 @@ def test_a_bad_document_is_refused_naming_partner_and_question(
 ):
     before = (Couple.objects.count(), Partner.objects.count(), Submission.objects.count())
     with pytest.raises(CommandError) as refused:
-        _import(tmp_path, document)
+        import_answers(tmp_path, document)
     message = str(refused.value)
     assert f"partner {partner}" in message
     assert f"question {question}" in message
@@ -223,7 +209,7 @@ def test_values_the_pages_refuse_are_refused_on_import(
     tmp_path, document, partner, question, words
 ):
     with pytest.raises(CommandError) as refused:
-        _import(tmp_path, document)
+        import_answers(tmp_path, document)
     message = str(refused.value)
     assert f"partner {partner}" in message and f"question {question}" in message
     assert words in message
@@ -235,7 +221,7 @@ def test_a_draft_exported_with_half_a_blood_pressure_reading_imports_again(tmp_p
     exported draft must import, as a question not answered yet."""
     document = copy.deepcopy(demo_document())
     del document["partners"]["a"]["bp_diastolic"]
-    reference = _import(tmp_path, document).split()[-1]
+    reference = import_answers(tmp_path, document).split()[-1]
     partner = Couple.objects.get(reference=reference).partner("a")
     assert partner.answer_set.answers["bp_systolic"] == document["partners"]["a"]["bp_systolic"]
     assert "physical" not in partner.answer_set.completed_steps
@@ -246,7 +232,7 @@ def test_a_huge_number_is_refused_with_a_message(tmp_path):
         CommandError,
         match="partner a, question weight_kg: Please enter a number from 30 to 300 kg.",
     ):
-        _import(tmp_path, _bad("a", weight_kg=10**400))
+        import_answers(tmp_path, _bad("a", weight_kg=10**400))
     assert not Couple.objects.exists()
 
 
@@ -256,7 +242,7 @@ def test_an_import_may_leave_questions_unanswered(tmp_path):
     document = copy.deepcopy(demo_document())
     for question_id in ("readiness", "goal_areas", "phq9_3"):
         del document["partners"]["b"][question_id]
-    reference = _import(tmp_path, document).split()[-1]
+    reference = import_answers(tmp_path, document).split()[-1]
     partner = Couple.objects.get(reference=reference).partner("b")
     assert partner.is_submitted
     assert "goals" not in partner.answer_set.completed_steps
@@ -279,7 +265,7 @@ def test_an_import_may_leave_questions_unanswered(tmp_path):
 )
 def test_a_malformed_document_is_refused(tmp_path, document, words):
     with pytest.raises(CommandError, match=words):
-        _import(tmp_path, document)
+        import_answers(tmp_path, document)
     assert not Couple.objects.exists()
 
 
@@ -294,14 +280,6 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
 
 
 # --- documents that cannot be stored or printed ------------------------------------------------
-
-
-def _import_raw(tmp_path, raw: bytes) -> str:
-    path = tmp_path / "raw.json"
-    path.write_bytes(raw)
-    out = StringIO()
-    call_command("import_answers", str(path), stdout=out)
-    return out.getvalue().strip()
 
 
 def _demo_json() -> str:
@@ -374,14 +352,14 @@ UNREADABLE_DOCUMENTS = [
 )
 def test_a_document_that_cannot_be_stored_or_printed_is_refused(tmp_path, raw, words):
     with pytest.raises(CommandError) as refused:
-        _import_raw(tmp_path, raw)
+        import_answers(tmp_path, raw, name="raw.json")
     assert words in str(refused.value)
     assert not Couple.objects.exists()
 
 
 def test_forty_medicines_the_page_allows_are_imported(tmp_path):
     rows = [{"name": f"Medicine {n}", "dose": "", "frequency": ""} for n in range(40)]
-    reference = _import(tmp_path, _bad("a", medications=rows))
+    reference = import_answers(tmp_path, _bad("a", medications=rows))
     assert (
         Couple.objects.get(reference=reference).partner("a").answer_set.answers["medications"]
         == rows
@@ -389,7 +367,7 @@ def test_forty_medicines_the_page_allows_are_imported(tmp_path):
 
 
 def test_tabs_and_new_lines_are_kept(tmp_path):
-    reference = _import(tmp_path, _bad("a", goals_self="Line one\n\tLine two\r\n"))
+    reference = import_answers(tmp_path, _bad("a", goals_self="Line one\n\tLine two\r\n"))
     answers = Couple.objects.get(reference=reference).partner("a").answer_set.answers
     assert answers["goals_self"] == "Line one\n\tLine two\r\n"
 

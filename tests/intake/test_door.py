@@ -20,8 +20,8 @@ from intake.models import AnswerSet, Consent, Partner
 from intake.questionnaire import CURRENT
 from screening.models import AuditEntry
 from tests.dates import minute
-from tests.factories import RESUME_CODE, open_link, pass_door
-from tests.intake.helpers import html_of, link_path, post_step, step_url, visible_text
+from tests.factories import RESUME_CODE, link_path, open_link, pass_door
+from tests.intake.helpers import html_of, post_step, step_url, visible_text
 
 pytestmark = pytest.mark.django_db
 

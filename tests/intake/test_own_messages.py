@@ -19,20 +19,19 @@ from intake.door import ChooseCodeForm, ConsentForm, EnterCodeForm
 from intake.questionnaire import CURRENT
 from intake.questionnaire.document import parse_partner
 from intake.questionnaire.schema import QType, Question, Step
-from tests.factories import RESUME_CODE, new_case, open_link
+from tests.factories import RESUME_CODE, new_case, new_partner_client, open_link
 from tests.intake.helpers import (
     STEP_IDS,
     StepPage,
     field_errors,
     html_of,
-    new_partner_client,
     seed_steps,
     step_url,
     steps_before,
     stored_answers,
     summary_errors,
 )
-from tests.intake.test_typed_values import DJANGO_MESSAGES, SET_UP, TODAY, assert_no_django_message
+from tests.intake.typed_support import DJANGO_MESSAGES, SET_UP, TODAY, assert_no_django_message
 from tests.pageform import fill
 
 pytestmark = pytest.mark.django_db

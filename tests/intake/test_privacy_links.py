@@ -13,13 +13,11 @@ from freezegun import freeze_time
 from intake import services
 from intake.demo import make_answers
 from intake.models import Partner
-from tests.factories import open_link
+from tests.factories import client_for, link_path, open_link
 from tests.intake.helpers import (
     STEP_IDS,
-    client_for,
     form_values,
     html_of,
-    link_path,
     post_step,
     seed_steps,
     step_url,

@@ -8,7 +8,7 @@ from intake import services
 from intake.demo import make_answers
 from intake.models import Partner, Submission
 from intake.questionnaire import CURRENT
-from tests.factories import open_link
+from tests.factories import make_user, open_link
 from tests.intake.helpers import (
     STEP_IDS,
     form_values,
@@ -144,15 +144,13 @@ def test_a_clinician_reopens_and_the_partner_resubmits_as_submission_2(partner_a
     assert partner_a.get(step_url(partner_a, "about"))["Location"].endswith("/submitted/")
 
 
-def test_reopening_needs_a_clinician(partner_a, client, django_user_model):
+def test_reopening_needs_a_clinician(partner_a, client):
     answers = _ready_to_submit(partner_a)
     partner_a.post(step_url(partner_a, "review"), _review_post(partner_a, answers))
     url = f"/clinic/cases/{partner_a.partner.couple.reference}/partners/a/reopen/"
 
     assert client.post(url)["Location"].startswith("/accounts/login/")
-    staff = django_user_model.objects.create_user("front.desk", password="x-long-password")
-    staff.is_staff = True
-    staff.save()
+    staff = make_user("front.desk", staff=True)
     client.force_login(staff)
     assert client.post(url).status_code == 403
     assert Partner.objects.get(pk=partner_a.partner.pk).is_submitted

@@ -3,11 +3,8 @@ message saying what to type: never a number made by dropping letters ("140 lbs" 
 140 kg), never a date read in another order. Every message a partner can see is Tandem's
 own, never one of Django's."""
 
-import datetime
 import re
 
-import django.core.validators
-import django.forms.fields
 import pytest
 from freezegun import freeze_time
 
@@ -27,13 +24,12 @@ from tests.intake.helpers import (
     step_url,
     stored_answers,
     summary_errors,
-    visible_text,
 )
+from tests.intake.typed_support import SET_UP, TODAY, assert_no_django_message
 from tests.pageform import current_values, parse_form
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.datetime(2026, 6, 15, 19, 0, tzinfo=datetime.UTC)  # noon in Vancouver
 HINT = {q: CURRENT.question(q).format_hint for q in CURRENT.question_ids}
 # New messages, written out here (not imported from the code that gives them).
 THOUSANDS = "Please type the number without a comma: 1000 for one thousand, or 1.5 with a point"
@@ -208,39 +204,6 @@ TYPED += [
     ("heart_attack_when", ("12", "1899"), YEAR_TOO_EARLY, None),
     ("heart_attack_when", ("7", "2026"), MONTH_IN_FUTURE, None),
 ]
-SET_UP = {
-    "bp_systolic": 120,
-    "bp_diastolic": 80,
-    "heart_attack": True,
-    "stroke_tia": True,
-    "angina_stent_bypass": True,
-}
-
-
-def _django_messages() -> list[str]:
-    """The start of every message Django's form fields and validators give by default."""
-    texts = set()
-    for value in vars(django.forms.fields).values():
-        if isinstance(value, type) and issubclass(value, django.forms.Field):
-            texts.update(str(m) for m in value.default_error_messages.values())
-    for value in vars(django.core.validators).values():
-        message = getattr(value, "message", None)
-        if isinstance(value, type) and message:
-            texts.add(str(message))
-    # Messages built with ngettext (lengths, decimal places) and MultiValueField's.
-    texts.update(
-        ["Enter a complete value.", "Ensure this value has", "Ensure that there are no more"]
-    )
-    return sorted({re.split(r"%\(|\{", text)[0].strip() for text in texts} - {""})
-
-
-DJANGO_MESSAGES = _django_messages()
-
-
-def assert_no_django_message(response) -> None:
-    shown = visible_text(response)
-    found = [message for message in DJANGO_MESSAGES if message in shown]
-    assert not found, found
 
 
 @pytest.fixture

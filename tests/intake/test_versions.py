@@ -3,12 +3,10 @@ version from start to end, an answers document is read by the version it names, 
 version 1 document exported before version 2 existed still imports as it was given."""
 
 import datetime
-import json
 from dataclasses import fields
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from intake import services
 from intake.demo import make_answers
@@ -16,7 +14,7 @@ from intake.models import Couple
 from intake.questionnaire import CURRENT, QUESTIONNAIRES
 from screening.engine import screen
 from screening.scoring import Parameters
-from tests.factories import client_for
+from tests.factories import client_for, export_answers, import_answers
 from tests.intake.helpers import (
     assert_error_shown,
     assert_no_error,
@@ -60,30 +58,16 @@ def test_version_2_changes_only_when_auditc_2_and_3_are_asked():
     assert V2.question("auditc_2").when is not None
 
 
-def _import(tmp_path, document) -> str:
-    path = tmp_path / "doc.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    out = StringIO()
-    call_command("import_answers", str(path), stdout=out)
-    return out.getvalue()
-
-
-def _export(reference: str) -> dict:
-    out = StringIO()
-    call_command("export_answers", reference, stdout=out)
-    return json.loads(out.getvalue())
-
-
 def test_a_version_1_export_of_a_never_drinker_imports_as_given_and_scores_0(tmp_path):
     # Under version 1 everyone answered all three AUDIT-C items.
     answers = make_answers(V1, preferred_name="Robin", auditc_1=0, auditc_2=0, auditc_3=0)
     assert answers["auditc_2"] == 0
     document = {"questionnaire_version": "1", "partners": {"a": answers}}
-    _import(tmp_path, document)
+    import_answers(tmp_path, document)
     couple = Couple.objects.get()
     assert couple.questionnaire_version == "1"
     assert couple.partner("a").submissions.get().questionnaire_version == "1"
-    assert _export(couple.reference) == document
+    assert export_answers(couple.reference) == document
     auditc = screen(document, Parameters(), datetime.date(2026, 12, 1)).scores["a"]["auditc"]
     assert (auditc.total, auditc.band) == (0, "negative")
 
@@ -93,7 +77,7 @@ def test_a_version_2_document_refuses_auditc_2_for_a_never_drinker(tmp_path):
     assert "auditc_2" not in answers
     answers["auditc_2"] = 0
     with pytest.raises(CommandError) as refused:
-        _import(tmp_path, {"questionnaire_version": "2", "partners": {"a": answers}})
+        import_answers(tmp_path, {"questionnaire_version": "2", "partners": {"a": answers}})
     assert "auditc_2" in str(refused.value)
     assert not Couple.objects.exists()
 

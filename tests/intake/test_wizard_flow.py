@@ -10,15 +10,13 @@ from freezegun import freeze_time
 from intake.demo import make_answers
 from intake.models import AnswerSet, Partner, Submission
 from intake.questionnaire import CURRENT
-from tests.factories import open_link
+from tests.factories import client_for, new_partner_client, open_link
 from tests.intake.helpers import (
     STEP_IDS,
-    client_for,
     completed_steps,
     field_error,
     form_values,
     html_of,
-    new_partner_client,
     post_step,
     seed_steps,
     step_url,

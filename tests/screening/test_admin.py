@@ -7,7 +7,9 @@ from django.contrib.auth.models import Permission
 from django.utils.html import escape
 
 from screening.models import AuditEntry, Screening
-from tests.screening import personas as p
+from tests.auth import signed_in
+from tests.factories import DEMO_NAMES, flagged_case, make_user
+from tests.intake.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ def _all_permissions(user):
 
 @pytest.fixture
 def demo():
-    case = p.flagged_case()
+    case = flagged_case()
     screening = Screening.objects.get(couple=case.couple, is_current=True)
     messages = list(screening.flags.values_list("message", flat=True))
     assert messages
@@ -40,15 +42,15 @@ def _pages(screening):
 
 def _outsiders():
     return {
-        "staff with every permission": _all_permissions(p.make_user("office.staff", staff=True)),
-        "superuser": p.make_user("site.admin", superuser=True),
+        "staff with every permission": _all_permissions(make_user("office.staff", staff=True)),
+        "superuser": make_user("site.admin", superuser=True),
     }
 
 
 def test_staff_who_are_not_clinicians_are_refused_every_clinical_admin_page(demo):
     case, screening, messages = demo
     for who, user in _outsiders().items():
-        client = p.signed_in(user)
+        client = signed_in(user)
         before = AuditEntry.objects.count()
         for page, url in _pages(screening).items():
             response = client.get(url)
@@ -57,18 +59,18 @@ def test_staff_who_are_not_clinicians_are_refused_every_clinical_admin_page(demo
             assert case.couple.reference not in body, (who, page)
             for message in messages:
                 assert escape(message) not in body and message not in body, (who, page)
-            for name in p.DEMO_NAMES:
+            for name in DEMO_NAMES:
                 assert name not in body, (who, page)
         index = client.get("/admin/")
         assert index.status_code == 200
         assert "/admin/screening/screening/" not in index.content.decode(), who
-        assert "Screenings" not in p.text_of(index), who
+        assert "Screenings" not in visible_text(index), who
         assert AuditEntry.objects.count() == before
 
 
 def test_clinical_models_not_in_the_admin_are_not_reachable(demo):
     """Answers, drafts, flags, alerts and dispositions have no admin pages of their own."""
-    client = p.signed_in(p.make_user("dr.root", clinician=True, superuser=True))
+    client = signed_in(make_user("dr.root", clinician=True, superuser=True))
     for model in ("intake/submission", "intake/answerset", "screening/flag"):
         assert client.get(f"/admin/{model}/").status_code == 404, model
     for model in ("screening/urgentalert", "screening/disposition"):
@@ -77,11 +79,11 @@ def test_clinical_models_not_in_the_admin_are_not_reachable(demo):
 
 def test_a_clinician_in_the_admin_sees_the_screening_and_each_look_is_audited(demo):
     case, screening, messages = demo
-    user = p.make_user("dr.admin", clinician=True, staff=True)
+    user = make_user("dr.admin", clinician=True, staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_screening", "view_flag"])
     )
-    client = p.signed_in(user)
+    client = signed_in(user)
     for page, url in _pages(screening).items():
         before = set(AuditEntry.objects.values_list("pk", flat=True))
         response = client.get(url)
@@ -94,13 +96,13 @@ def test_a_clinician_in_the_admin_sees_the_screening_and_each_look_is_audited(de
         if page in ("change", "history"):
             assert entry.couple == case.couple
     change = client.get(_pages(screening)["change"])
-    assert messages[0] in p.text_of(change)
+    assert messages[0] in visible_text(change)
     assert "/admin/screening/screening/" in client.get("/admin/").content.decode()
 
 
 def test_a_clinician_without_the_model_permission_is_refused_and_not_audited(demo):
     _, screening, _ = demo
-    client = p.signed_in(p.make_user("dr.noperm", clinician=True, staff=True))
+    client = signed_in(make_user("dr.noperm", clinician=True, staff=True))
     before = AuditEntry.objects.count()
     assert client.get(_pages(screening)["change"]).status_code == 403
     assert AuditEntry.objects.count() == before
@@ -109,7 +111,7 @@ def test_a_clinician_without_the_model_permission_is_refused_and_not_audited(dem
 def test_audit_entry_details_in_the_admin_are_for_clinicians_only(demo):
     """An entry's details name a flag's rule (a disposition) or a reason: not for outsiders."""
     case, _, _ = demo
-    clinician = p.make_user("dr.audit", clinician=True, staff=True)
+    clinician = make_user("dr.audit", clinician=True, staff=True)
     entry = AuditEntry.objects.create(
         actor=clinician,
         actor_name="dr.audit",
@@ -118,9 +120,9 @@ def test_audit_entry_details_in_the_admin_are_for_clinicians_only(demo):
         data={"reason": "SI-2 needs a second look"},
     )
     url = f"/admin/screening/auditentry/{entry.pk}/change/"
-    outsider = p.signed_in(_all_permissions(p.make_user("office.staff", staff=True)))
+    outsider = signed_in(_all_permissions(make_user("office.staff", staff=True)))
     response = outsider.get(url)
     assert response.status_code == 200
     assert "SI-2 needs a second look" not in response.content.decode()
     clinician.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
-    assert "SI-2 needs a second look" in p.signed_in(clinician).get(url).content.decode()
+    assert "SI-2 needs a second look" in signed_in(clinician).get(url).content.decode()

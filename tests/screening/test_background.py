@@ -19,10 +19,9 @@ from django.utils import timezone
 from intake import services
 from screening import alerts, background
 from screening.models import SummaryPDF, UrgentAlert, WorkerHeartbeat
-from tests.factories import clinician_user
+from tests.factories import clinician_user, signed_off_case
 from tests.ports import free_port
 
-from .pdf_support import signed_off_case
 from .worker_support import ROOT
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from intake.models import Partner
 from screening.models import AuditEntry, Disposition
 from tests.factories import case_url, current_disposition, review_item
-from tests.intake.helpers import visible_text
-from tests.screening import personas as p
+from tests.intake.helpers import messages_shown, visible_text
+from tests.screening.records import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_each_destructive_action_says_what_will_happen_and_changes_nothing(
     people, path, heading, says, button
 ):
     Partner.objects.filter(couple=people.couple, label="b").update(email="b@example.com")
-    before = p.snapshot(people.couple)
+    before = snapshot(people.couple)
     response = people.clinician.get(case_url(people.couple) + path)
     assert response.status_code == 200
     text = visible_text(response)
@@ -139,7 +139,7 @@ def test_each_destructive_action_says_what_will_happen_and_changes_nothing(
         assert sentence in text
     assert button in response.content.decode()
     assert "Cancel" in text
-    assert p.snapshot(people.couple) == before
+    assert snapshot(people.couple) == before
 
 
 def test_reopening_a_signed_off_case_s_answers_says_the_sign_off_is_reopened(ready_case, clinician):
@@ -152,12 +152,12 @@ def test_reopening_a_signed_off_case_s_answers_says_the_sign_off_is_reopened(rea
 
 
 def test_a_bad_link_action_is_refused_on_the_page_never_a_500(people):
-    before = p.snapshot(people.couple)
+    before = snapshot(people.couple)
     for data in ({"action": "delete_everything"}, {}):
         response = people.clinician.post(case_url(people.couple) + "partners/a/link/", data)
         assert response.status_code == 400
-        assert "Choose what to do with the link." in p.messages_shown(response)
-    assert p.snapshot(people.couple) == before
+        assert "Choose what to do with the link." in messages_shown(response)
+    assert snapshot(people.couple) == before
     assert people.clinician.get(case_url(people.couple) + "partners/a/link/other/").status_code == (
         404
     )

@@ -9,8 +9,7 @@ import pytest
 
 from screening.models import AuditEntry, Disposition, SignOff
 from tests.factories import case_url, dispose_all, review_item
-from tests.intake.helpers import visible_text
-from tests.screening import personas as p
+from tests.intake.helpers import flag_articles, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def test_an_over_long_disposition_note_is_refused_with_a_count_and_kept_in_the_p
         {"key": key, "outcome": "follow_up", "note": note},
     )
     assert response.status_code == 400
-    card = p.flag_articles(response)[("SI-2", "partner A")]
+    card = flag_articles(response)[("SI-2", "partner A")]
     assert "This answer is 2500 characters; the limit is 2000. Please shorten it." in card
     assert note in response.content.decode()  # what was typed is still there
     # the outcome chosen stays chosen

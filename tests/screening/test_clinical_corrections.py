@@ -18,7 +18,7 @@ from intake.questionnaire import CURRENT
 from intake.questionnaire.document import DocumentError, parse_partner
 from screening.engine import Parameters, Severity, partner_flags, urgent_partner_flags
 from screening.scoring import score_partner
-from tests.screening import test_screening_rules as table
+from tests.screening import rule_support as table
 
 QUESTIONNAIRE = CURRENT
 DROP = table.DROP

@@ -11,8 +11,9 @@ import pytest
 
 from intake import services
 from screening.pdf import render_pdf
+from tests.factories import realistic_document
 from tests.intake.helpers import visible_text
-from tests.screening.pdf_support import flat, pages_text, realistic_document
+from tests.screening.pdf_support import flat, pages_text
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,15 @@ from screening.pdf import render_html, render_pdf
 from screening.rules import Severity
 from screening.summary import INSTRUMENTS
 from tests.dates import day, day_month, minute
-from tests.factories import OUTCOMES, clinician_user, dispose_all, disposition_note
+from tests.factories import (
+    OUTCOMES,
+    clinician_user,
+    dispose_all,
+    disposition_note,
+    realistic_document,
+)
 
-from .pdf_support import NOT_A_DIAGNOSIS, flat, pages_text, reader, realistic_document
+from .pdf_support import NOT_A_DIAGNOSIS, flat, pages_text, reader
 
 # The tests read the module's PDFs; the mark puts them with the other database tests (before
 # pytest-django's transactional ones, which empty the database when they finish).

@@ -27,11 +27,17 @@ from intake import services
 from screening import review
 from screening.models import AuditEntry, SignOff, SummaryPDF
 from tests.auth import sign_in
-from tests.factories import OUTCOMES, case_url, clinician_user, dispose_all
-from tests.screening.personas import messages_shown
-from tests.screening.personas import text_of as text
+from tests.factories import (
+    OUTCOMES,
+    case_url,
+    clinician_user,
+    dispose_all,
+    realistic_document,
+    signed_off_case,
+)
+from tests.intake.helpers import messages_shown
+from tests.intake.helpers import visible_text as text
 
-from .pdf_support import realistic_document, signed_off_case
 from .worker_support import DB_TASKS
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")  # stored summaries in tmp_path

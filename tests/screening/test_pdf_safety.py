@@ -18,8 +18,9 @@ from weasyprint.urls import URLFetchingError, fetch
 from intake import services
 from screening import pdf
 from screening.pdf import STATIC_PREFIX, StaticOnlyFetcher, render_html, render_pdf
+from tests.factories import realistic_document
 
-from .pdf_support import flat, pages_text, realistic_document, squeezed
+from .pdf_support import flat, pages_text, squeezed
 
 NAME_IN_FOUR_SCRIPTS = "Łucja Dvořák · Nguyễn Thị Ánh · Αλέξης · Дмитрий"
 

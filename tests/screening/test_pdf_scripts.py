@@ -14,9 +14,9 @@ from fontTools.ttLib import TTFont
 from intake import services
 from screening import review
 from screening.pdf import render_html, render_pdf
-from tests.factories import OUTCOMES, clinician_user, dispose_all
+from tests.factories import OUTCOMES, clinician_user, dispose_all, realistic_document
 
-from .pdf_support import reader, realistic_document
+from .pdf_support import reader
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -23,10 +22,17 @@ from screening import review, summary_store
 from screening.models import AuditEntry, SummaryPDF
 from screening.tasks import generate_summary
 from tests.auth import sign_in
-from tests.factories import OUTCOMES, PASSWORD, clinician_user, dispose_all
-from tests.screening.personas import text_of as text
+from tests.factories import (
+    OUTCOMES,
+    clinician_user,
+    dispose_all,
+    make_user,
+    realistic_document,
+    signed_off_case,
+)
+from tests.intake.helpers import visible_text as text
 
-from .pdf_support import flat, pages_text, reader, realistic_document, signed_off_case
+from .pdf_support import flat, pages_text, reader
 from .worker_support import DB_TASKS
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")  # stored summaries in tmp_path
@@ -207,7 +213,7 @@ def test_only_clinicians_get_a_summary(new_case, name):
     assert anonymous["Location"].startswith(reverse("login"))
 
     other = Client()
-    other.force_login(User.objects.create_user("reception", password=PASSWORD))
+    other.force_login(make_user("reception"))
     assert other.get(url).status_code == 403
 
     no_second_factor = Client()  # a clinician who typed the password but no code yet

@@ -20,7 +20,7 @@ from intake.questionnaire import QUESTIONNAIRES
 from intake.questionnaire.schema import QType
 from screening import legacy_rules
 from screening.engine import screen
-from tests.screening import test_screening_properties as props
+from tests.screening import strategies as props
 
 QUESTIONNAIRE = QUESTIONNAIRES["1"]
 

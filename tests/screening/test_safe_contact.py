@@ -13,11 +13,18 @@ from intake.demo import make_answers
 from intake.models import Partner
 from screening import services
 from screening.pdf import render_pdf
-from tests.factories import case_url, clinician_user
-from tests.intake.helpers import seed_steps, step_url, visible_text
-from tests.screening import personas as p
+from tests.factories import (
+    case_url,
+    clinician_user,
+    committed,
+    document,
+    imported_case,
+    partner_browser,
+    realistic_document,
+)
+from tests.intake.helpers import flag_articles, seed_steps, step_url, visible_text
 
-from .pdf_support import flat, pages_text, realistic_document
+from .pdf_support import flat, pages_text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +36,7 @@ SAM = (
 
 
 def test_beside_each_urgent_flag_the_safe_channels_and_emergency_contact(people):
-    cards = p.flag_articles(people.clinician.get(case_url(people.couple)))
+    cards = flag_articles(people.clinician.get(case_url(people.couple)))
     urgent = cards[("SI-2", "partner A")]
     assert "Contact partner A only through a channel they marked as safe." in urgent
     assert SAM in urgent
@@ -39,13 +46,13 @@ def test_beside_each_urgent_flag_the_safe_channels_and_emergency_contact(people)
 
 
 def test_none_and_missing_are_said_plainly_and_a_missing_number_too(people):
-    case = p.imported_case(
-        p.document(
+    case = imported_case(
+        document(
             make_answers(phq9_9=1, safe_contact=["none"], emergency_contact=""),
             make_answers(phq9_9=2, safe_contact=["phone_call"], phone=""),
         )
     )
-    cards = p.flag_articles(people.clinician.get(case_url(case.couple)))
+    cards = flag_articles(people.clinician.get(case_url(case.couple)))
     assert (
         "Safe channels: None: the partner will contact the clinic themselves "
         "Emergency contact: None given" in cards[("SI-2", "partner A")]
@@ -58,9 +65,9 @@ def test_an_urgent_answer_before_submission_shows_the_draft_channels(people):
     partner = case.couple.partner("a")
     seed_steps(partner, make_answers(safe_contact=["phone_call"]), ["about"])
     Partner.objects.filter(pk=partner.pk).update(status=Partner.Status.IN_PROGRESS)
-    with p.committed():
+    with committed():
         services.check_urgent(partner, {"unsafe_now": True})
-    cards = p.flag_articles(people.clinician.get(case_url(case.couple)))
+    cards = flag_articles(people.clinician.get(case_url(case.couple)))
     (text,) = cards.values()
     assert "Safe channels: Phone call: +1 604 555 0101" in text
 
@@ -86,7 +93,7 @@ def test_the_pdf_shows_the_safe_channels_beside_each_urgent_flag(db):
 
 
 def test_the_partner_is_told_what_the_clinic_does_if_it_is_worried(people_new_case):
-    client = p.partner_browser(people_new_case.case, "a")
+    client = partner_browser(people_new_case.case, "a")
     text = visible_text(client.get(step_url(client, "about")))
     assert (
         "If something you tell us makes us worried about your safety, a clinician will try "

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from screening.models import AuditEntry, SignOff, SummaryPDF
 from tests.dates import minute
-from tests.screening.personas import element_text, messages_shown
-from tests.screening.personas import text_of as text
+from tests.intake.helpers import element_text, messages_shown
+from tests.intake.helpers import visible_text as text
 
 from .pdf_support import flat, pages_text
 

@@ -11,6 +11,7 @@ from django.db import DataError, connection, transaction
 from intake.models import Submission
 from screening.models import Flag, Screening
 from screening.pdf import render_pdf
+from tests.intake.helpers import visible_text
 from tests.screening import personas as p
 from tests.screening.pdf_support import flat, pages_text
 
@@ -57,9 +58,9 @@ def test_a_stored_value_that_cannot_be_printed_does_not_break_the_case_page_or_t
     page = people.clinician.get(f"/clinic/cases/{people.reference}/")
     assert page.status_code == 200
     if not stored:  # refused by the database: the case is as it was, and its page works
-        assert shown not in p.text_of(page)
+        assert shown not in visible_text(page)
         return
-    assert shown in p.text_of(page)
+    assert shown in visible_text(page)
     content = render_pdf(people.couple, draft=True)
     assert content.startswith(b"%PDF")
     text = flat(" ".join(pages_text(content)))
@@ -77,7 +78,7 @@ def test_stored_evidence_and_messages_that_cannot_be_printed_are_shown_escaped()
     Flag.objects.filter(pk=flag.pk).update(evidence=evidence, message=message)
     page = people.clinician.get(f"/clinic/cases/{people.reference}/")
     assert page.status_code == 200
-    text = p.text_of(page)
+    text = visible_text(page)
     assert "Check \\u001b this" in text
     assert "bad \\u001b byte" in text
     assert 'stored value not readable: "junk"' in text

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -121,7 +120,7 @@ def test_behind_a_trusted_proxy_a_lockout_is_per_forwarded_address(settings):
 def test_an_administrator_resets_the_second_factor_in_the_admin():
     user = factories.clinician_user("dr.khan")
     TOTPDevice.objects.create(user=user, name="lost phone", confirmed=True)
-    admin_user = User.objects.create_superuser("admin", password=PASSWORD)
+    admin_user = factories.make_user("admin", superuser=True, password=PASSWORD)
     admin = Client()
     from tests.auth import sign_in
 
@@ -136,7 +135,7 @@ def test_an_administrator_resets_the_second_factor_in_the_admin():
 
 
 def test_the_admin_itself_asks_for_the_second_factor():
-    User.objects.create_superuser("admin", password=PASSWORD)
+    factories.make_user("admin", superuser=True, password=PASSWORD)
     client = Client()
     page = client.get("/admin/login/")
     assert 'name="otp_token"' in page.content.decode()

@@ -9,7 +9,7 @@ from intake import services
 from intake.demo import make_answers
 from intake.models import Partner
 from screening.pdf import render_pdf
-from tests.factories import case_url
+from tests.factories import case_url, realistic_document
 from tests.intake.helpers import (
     STEP_IDS,
     post_step,
@@ -18,7 +18,7 @@ from tests.intake.helpers import (
     summary_errors,
     visible_text,
 )
-from tests.screening.pdf_support import flat, pages_text, realistic_document
+from tests.screening.pdf_support import flat, pages_text
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from screening.models import AuditEntry, Disposition, record
 from screening.review import missing_dispositions
-from tests.auth import current_code
-from tests.factories import PASSWORD, case_url
+from tests.auth import current_code, signed_in
+from tests.factories import DEMO_NAMES, PASSWORD, case_url, flagged_case, make_user
+from tests.intake.helpers import messages_shown, visible_text
 from tests.screening import personas as p
+from tests.screening.records import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +149,7 @@ def _request(client, endpoint: Endpoint, people: p.Personas):
 def _assert_reveals_nothing(response, people: p.Personas) -> None:
     body = response.content.decode()
     assert people.reference not in body
-    for name in p.DEMO_NAMES:
+    for name in DEMO_NAMES:
         assert name not in body
     for word in ("SI-2", "PHQ-9", "heart attack", "Urgent"):
         assert word not in body
@@ -161,7 +163,7 @@ def test_every_clinic_url_with_every_persona(people, monkeypatch, persona, endpo
     client = people[persona]
     if endpoint.setup:
         endpoint.setup(people)
-    before = p.snapshot(people.couple)
+    before = snapshot(people.couple)
     # the key of a flag is computed before the request (the request may record it)
     expected_location = endpoint.clinician_location(people) if endpoint.clinician_location else None
     response, path = _request(client, endpoint, people)
@@ -171,7 +173,7 @@ def test_every_clinic_url_with_every_persona(people, monkeypatch, persona, endpo
         if expected_location is not None:
             assert response["Location"] == expected_location
         if endpoint.clinician_message:
-            assert endpoint.clinician_message in p.messages_shown(client.get(response["Location"]))
+            assert endpoint.clinician_message in messages_shown(client.get(response["Location"]))
         return
 
     if persona in p.NOT_SIGNED_IN:
@@ -181,16 +183,16 @@ def test_every_clinic_url_with_every_persona(people, monkeypatch, persona, endpo
         assert persona in p.SIGNED_IN_OUTSIDERS
         assert response.status_code == 403
     _assert_reveals_nothing(response, people)
-    assert p.snapshot(people.couple) == before, "an outsider's request changed the case"
+    assert snapshot(people.couple) == before, "an outsider's request changed the case"
 
 
 @pytest.mark.parametrize("persona", p.NOT_SIGNED_IN)
 def test_the_login_page_is_all_an_outsider_sees(people, persona):
     response = people[persona].get(f"/clinic/cases/{people.reference}/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/login/")
-    text = p.text_of(response)
+    text = visible_text(response)
     assert "Clinician sign-in" in text
-    for name in p.DEMO_NAMES:
+    for name in DEMO_NAMES:
         assert name not in text
     assert "SI-2" not in text and "Submitted" not in text
 
@@ -230,14 +232,14 @@ def test_a_clinician_gets_a_404_for_an_unknown_case(people, path):
     ],
 )
 def test_posts_to_an_unknown_case_are_404_for_a_clinician(people, suffix, data):
-    before = p.snapshot(people.couple)
+    before = snapshot(people.couple)
     assert people.clinician.post(f"/clinic/cases/TND-NOPE99/{suffix}", data).status_code == 404
-    assert p.snapshot(people.couple) == before
+    assert snapshot(people.couple) == before
 
 
 def test_an_inactive_clinician_gets_the_login_page(people):
-    user = p.make_user("dr.former", clinician=True)
-    client = p.signed_in(user)
+    user = make_user("dr.former", clinician=True)
+    client = signed_in(user)
     assert client.get("/clinic/").status_code == 200
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -260,9 +262,8 @@ def test_an_administrator_is_not_a_clinician_unless_in_the_group(people):
 
 
 def test_a_clinician_signs_in_with_the_django_login_page(db):
-    user = User.objects.create_user("dr.lee", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="clinicians"))
-    case = p.flagged_case()
+    user = make_user("dr.lee", clinician=True, password=PASSWORD)
+    case = flagged_case()
     client = Client()
     response = client.post(
         "/accounts/login/?next=/clinic/",
@@ -283,13 +284,13 @@ def test_a_clinician_signs_in_with_the_django_login_page(db):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/clinic/"
-    assert case.couple.reference in p.text_of(response)
+    assert case.couple.reference in visible_text(response)
 
 
 def test_administrators_make_a_user_a_clinician_in_the_django_admin(people):
     admin = people[p.ADMIN]
-    user = p.make_user("dr.new")
-    newcomer = p.signed_in(user)
+    user = make_user("dr.new")
+    newcomer = signed_in(user)
     assert newcomer.get("/clinic/").status_code == 403
 
     page = admin.get(f"/admin/auth/user/{user.pk}/change/")

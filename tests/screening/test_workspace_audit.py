@@ -18,9 +18,10 @@ from intake.models import Couple
 from screening import review
 from screening.models import AuditEntry, record
 from tests.dates import minute
-from tests.factories import case_url
-from tests.intake.helpers import visible_text
+from tests.factories import DEMO_NAMES, case_url
+from tests.intake.helpers import table_rows, visible_text
 from tests.screening import personas as p
+from tests.screening.records import answer_strings, audit_data_text
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,7 @@ def test_creating_a_case_and_e_mailing_the_links_is_recorded(people):
         (Action.INVITATION_SENT, "a", IP),
         (Action.INVITATION_SENT, "b", IP),
     ]
-    assert "one@example.com" not in p.audit_data_text()
+    assert "one@example.com" not in audit_data_text()
 
 
 def test_the_audit_log_never_holds_the_answers(people, monkeypatch):
@@ -162,8 +163,8 @@ def test_the_audit_log_never_holds_the_answers(people, monkeypatch):
     clinician.get(case_url(couple) + "audit/")
     assert AuditEntry.objects.filter(couple=couple).count() >= 14
 
-    stored = p.audit_data_text()
-    answers = p.answer_strings(demo_document())
+    stored = audit_data_text()
+    answers = answer_strings(demo_document())
     assert {"Sam", "Alex", "sam@example.com", "Lorazepam", "Jo Rivera (friend)"} <= answers
     leaked = sorted(value for value in answers if value in stored)
     assert leaked == []
@@ -171,7 +172,7 @@ def test_the_audit_log_never_holds_the_answers(people, monkeypatch):
         assert set(entry.data) <= {"rule", "outcome", "reason", "draft", "version", "sha256"}
     # nor does the page that shows it
     page = visible_text(clinician.get(case_url(couple) + "audit/"))
-    for name in p.DEMO_NAMES:
+    for name in DEMO_NAMES:
         assert name not in page
 
 
@@ -219,7 +220,7 @@ def test_clinicians_read_the_audit_log_of_a_case_newest_first(people):
     )
     response = people.clinician2.get(case_url(people.couple) + "audit/")
     assert response.status_code == 200
-    rows = p.table_rows(response.content.decode())
+    rows = table_rows(response.content.decode())
     assert rows[0] == ["When", "Who", "What", "Partner", "From", "Details"]
     body = [row[1:] for row in rows[1:]]
     newest = AuditEntry.objects.filter(couple=people.couple).latest("at", "id")
@@ -241,11 +242,11 @@ def test_the_audit_log_pages_a_hundred_entries_at_a_time(people):
         ]
     )
     first = people.clinician.get(case_url(people.couple) + "audit/")
-    assert len(p.table_rows(first.content.decode())) == 101
+    assert len(table_rows(first.content.decode())) == 101
     assert 'href="?page=2"' in first.content.decode()
     second = people.clinician.get(case_url(people.couple) + "audit/", {"page": 2})
     # 120, and the two readings: 22 on the second page, under the header row
-    assert len(p.table_rows(second.content.decode())) == 1 + 22
+    assert len(table_rows(second.content.decode())) == 1 + 22
 
 
 def test_export_and_import_commands_are_audited(tmp_path):
@@ -267,7 +268,7 @@ def test_an_imported_case_shows_its_import_on_the_audit_log(tmp_path, clinician)
     call_command("import_answers", str(path), stdout=out)
     couple = Couple.objects.get(reference=out.getvalue().strip())
     page = clinician.get(case_url(couple) + "audit/")
-    rows = [row[1:3] for row in p.table_rows(page.content.decode())[1:]]
+    rows = [row[1:3] for row in table_rows(page.content.decode())[1:]]
     assert ["command line", "Answers imported"] in rows
     assert couple.created_by is None
 
@@ -290,7 +291,7 @@ def test_the_demo_cases_are_on_the_audit_log(clinician):
     assert imported != created
     for couple, what in ((imported, "Answers imported"), (created, "Case created")):
         page = clinician.get(case_url(couple) + "audit/")
-        rows = [row[1:3] for row in p.table_rows(page.content.decode())[1:]]
+        rows = [row[1:3] for row in table_rows(page.content.decode())[1:]]
         assert ["command line", what] in rows
 
 
@@ -305,4 +306,4 @@ def test_an_audit_page_that_is_not_a_page_number_shows_the_first_or_last_page(pe
     )
     response = people.clinician.get(case_url(people.couple) + "audit/", {"page": asked})
     assert response.status_code == 200
-    assert len(p.table_rows(response.content.decode())) == rows
+    assert len(table_rows(response.content.decode())) == rows

@@ -15,8 +15,15 @@ from intake.demo import demo_document, make_answers
 from intake.questionnaire import CURRENT
 from intake.questionnaire.display import display_value, not_an_answer
 from tests.dates import minute
-from tests.intake.helpers import seed_steps, visible_text
-from tests.screening import personas as p
+from tests.factories import document, imported_case, plain_case
+from tests.intake.helpers import (
+    element_text,
+    flag_articles,
+    section_html,
+    seed_steps,
+    table_rows,
+    visible_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +36,7 @@ def case_page(people, couple=None):
 
 
 def partner_card(response, label: str) -> str:
-    return p.element_text(response, rf'aria-labelledby="partner-{label}"')[0]
+    return element_text(response, rf'aria-labelledby="partner-{label}"')[0]
 
 
 def evidence_pairs(response, rule: str, partner: str) -> list[tuple[str, str]]:
@@ -49,7 +56,7 @@ def evidence_pairs(response, rule: str, partner: str) -> list[tuple[str, str]]:
 
 def flag_groups(response) -> list[tuple[str, list[tuple[str, str]]]]:
     """[(heading, [(rule, partner), ...]), ...] in page order."""
-    section = p.section_html(response, "flags-heading")
+    section = section_html(response, "flags-heading")
     groups = []
     for chunk in section.split("<h3")[1:]:
         heading = visible_text("<h3" + chunk[: chunk.index("</h3>")])
@@ -63,11 +70,11 @@ def flag_groups(response) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def answer_tables(response) -> list[tuple[str, list[list[str]]]]:
     """[(step title, rows of [question, partner A, partner B]), ...] in page order."""
-    section = p.section_html(response, "answers-heading")
+    section = section_html(response, "answers-heading")
     steps = []
     for chunk in section.split("<h3")[1:]:
         title = visible_text("<h3" + chunk[: chunk.index("</h3>")])
-        rows = p.table_rows(chunk)
+        rows = table_rows(chunk)
         steps.append((title, rows[1:]))  # without the header row
     return steps
 
@@ -116,7 +123,7 @@ def test_progress_of_a_case_still_being_filled_in(people):
 
 
 def test_scores_with_bands_side_by_side(people):
-    rows = p.table_rows(p.section_html(case_page(people), "scores-heading"))
+    rows = table_rows(section_html(case_page(people), "scores-heading"))
     assert rows == [
         ["Instrument", "Partner A", "Partner B"],
         ["PHQ-9", "8 · mild", "0 · minimal"],
@@ -135,9 +142,9 @@ def test_a_score_with_a_missing_item_is_missing_never_zero(people):
     for key in [k for k in b if k.startswith("pcptsd") or k == "ptsd_event"]:
         del b[key]
     b["ptsd_declined"] = True  # the section declined
-    case = p.imported_case(data)
-    scores = p.section_html(case_page(people, case.couple), "scores-heading")
-    rows = {row[0]: row[1:] for row in p.table_rows(scores)}
+    case = imported_case(data)
+    scores = section_html(case_page(people, case.couple), "scores-heading")
+    rows = {row[0]: row[1:] for row in table_rows(scores)}
     assert rows["PHQ-9"] == ["8 · mild", "missing"]
     assert rows["PC-PTSD-5"] == ["0 · negative", "missing"]
     assert rows["GAD-7"] == ["7 · mild", "0 · minimal"]
@@ -165,11 +172,11 @@ def test_flags_grouped_by_severity_with_their_messages(people):
             [("RL-1", "partner A"), ("RL-1", "partner B"), ("CP-1", "couple"), ("CP-2", "couple")],
         ),
     ]
-    cards = p.flag_articles(page)
+    cards = flag_articles(page)
     assert "Reports a heart attack in May 2026 (within 12 months" in cards[("CV-2", "partner B")]
     assert "No disposition yet." in cards[("SI-2", "partner A")]
     assert "No disposition yet." not in cards[("RL-1", "partner A")]  # info: no review needed
-    info_group = p.section_html(page, "flags-heading").split('class="badge sev-info"')[1]
+    info_group = section_html(page, "flags-heading").split('class="badge sev-info"')[1]
     assert 'name="outcome"' not in info_group
     text = visible_text(page)
     assert "Urgent review needed." in text
@@ -268,7 +275,7 @@ def test_missing_answers_are_shown_as_missing(people):
         del data["partners"]["b"][key]
     for label in ("a", "b"):
         del data["partners"][label]["relationship_intent"]
-    case = p.imported_case(data)
+    case = imported_case(data)
     page = case_page(people, case.couple)
     assert answer_row(page, "readiness")[1:] == ["8", "not answered"]
     assert answer_row(page, "goal_areas")[1:] == [
@@ -276,7 +283,7 @@ def test_missing_answers_are_shown_as_missing(people):
         "not answered",
     ]
     assert answer_row(page, "email")[1:] == ["sam@example.com", "not answered"]
-    discordance = p.table_rows(p.section_html(page, "disc-heading"))
+    discordance = table_rows(section_html(page, "disc-heading"))
     assert discordance[1] == [
         "Goal areas",
         "Talking and listening to each other; Trust",
@@ -291,7 +298,7 @@ def test_missing_answers_are_shown_as_missing(people):
 
 
 def test_the_discordance_table(people):
-    rows = p.table_rows(p.section_html(case_page(people), "disc-heading"))
+    rows = table_rows(section_html(case_page(people), "disc-heading"))
     assert rows == [
         ["Topic", "Partner A", "Partner B", "Comparison"],
         [
@@ -312,8 +319,8 @@ def test_the_discordance_table(people):
 
 
 def test_the_discordance_table_of_a_couple_who_agree(people):
-    case = p.plain_case()
-    rows = p.table_rows(p.section_html(case_page(people, case.couple), "disc-heading"))
+    case = plain_case()
+    rows = table_rows(section_html(case_page(people, case.couple), "disc-heading"))
     assert rows[1:] == [
         [
             "Goal areas",
@@ -328,8 +335,8 @@ def test_the_discordance_table_of_a_couple_who_agree(people):
 
 
 def test_the_discordance_table_while_one_partner_has_not_started(people):
-    case = p.imported_case(p.document(a=demo_document()["partners"]["a"]))
-    rows = p.table_rows(p.section_html(case_page(people, case.couple), "disc-heading"))
+    case = imported_case(document(a=demo_document()["partners"]["a"]))
+    rows = table_rows(section_html(case_page(people, case.couple), "disc-heading"))
     assert rows[1:] == [
         ["Goal areas", "Talking and listening to each other; Trust", "missing", ""],
         ["Relationship intent", "I want us to stay together", "missing", ""],
@@ -342,7 +349,7 @@ def test_what_a_partner_typed_is_shown_as_text_never_as_markup(people):
     data = copy.deepcopy(demo_document())
     data["partners"]["a"]["preferred_name"] = "<b>Sam</b>"
     data["partners"]["a"]["goals_self"] = '<script>alert("x")</script>'
-    case = p.imported_case(data)
+    case = imported_case(data)
     html = case_page(people, case.couple).content.decode()
     assert "<b>Sam</b>" not in html and "<script>alert" not in html
     assert "&lt;b&gt;Sam&lt;/b&gt;" in html

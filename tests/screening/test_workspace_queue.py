@@ -20,9 +20,17 @@ from screening import review, services
 from screening.models import AuditEntry, CaseAssignment, Disposition
 from screening.queries import review_queue
 from tests.dates import day, minute
-from tests.factories import bulk_cases, dispose_all
-from tests.intake.helpers import seed_steps, visible_text
-from tests.screening import personas as p
+from tests.factories import (
+    bulk_cases,
+    committed,
+    dispose_all,
+    document,
+    flagged_case,
+    imported_case,
+    make_user,
+    plain_case,
+)
+from tests.intake.helpers import element_text, seed_steps, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -94,11 +102,11 @@ def cases_in_every_state(user) -> dict[str, Couple]:
     invited = intake_services.create_case()
     in_progress = intake_services.create_case()
     seed_steps(in_progress.couple.partner("b"), make_answers(), ["about", "goals", "relationship"])
-    submitted = p.plain_case()
-    in_review = p.flagged_case()
+    submitted = plain_case()
+    in_review = flagged_case()
     first = review.missing_dispositions(in_review.couple)[0]
     review.record_disposition(in_review.couple, first.key, "follow_up", "Called.", user)
-    ready = p.plain_case()
+    ready = plain_case()
     review.sign_off(ready.couple, user, "Nothing of note.")
     return {
         "invited": invited.couple,
@@ -130,7 +138,7 @@ def test_every_status_shows_for_a_case_in_that_state_with_partner_progress(peopl
 
 
 def test_one_partner_submitted_is_in_progress_and_flag_counts_are_per_severity(people):
-    half = p.imported_case(p.document(a=demo_document()["partners"]["a"]))
+    half = imported_case(document(a=demo_document()["partners"]["a"]))
     rows = {row["reference"]: row for row in queue_rows(people.clinician.get("/clinic/"))}
     assert rows[half.couple.reference]["status"] == "Filling in"
     assert rows[half.couple.reference]["a"] == "Submitted 12 of 12 steps"
@@ -144,9 +152,9 @@ def test_one_partner_submitted_is_in_progress_and_flag_counts_are_per_severity(p
 def test_urgent_first_then_high_then_the_oldest(people):
     user = people.clinician.user
     urgent = people.couple  # SI-2 urgent and two high flags
-    high = p.imported_case(p.document(make_answers(pressured=True), make_answers())).couple
-    old_plain = p.plain_case().couple
-    new_plain = p.plain_case().couple
+    high = imported_case(document(make_answers(pressured=True), make_answers())).couple
+    old_plain = plain_case().couple
+    new_plain = plain_case().couple
     set_created(old_plain, days=10)
     set_created(new_plain, days=1)
     set_created(high, hours=2)
@@ -175,7 +183,7 @@ def test_an_urgent_answer_before_submission_puts_the_case_on_top(people):
     set_created(people.couple, days=40)
     partner = filling_in.couple.partner("a")
     Partner.objects.filter(pk=partner.pk).update(status=Partner.Status.IN_PROGRESS)
-    with p.committed():
+    with committed():
         services.check_urgent(partner, {"unsafe_now": True})
     rows = queue_rows(people.clinician.get("/clinic/"))
     assert rows[0]["reference"] == people.reference  # older, also urgent
@@ -187,7 +195,7 @@ def test_an_urgent_answer_before_submission_puts_the_case_on_top(people):
 
 def test_filters_by_status_and_by_urgent_or_high_flags(people):
     cases = cases_in_every_state(people.clinician.user)
-    high = p.imported_case(p.document(make_answers(pressured=True), make_answers())).couple
+    high = imported_case(document(make_answers(pressured=True), make_answers())).couple
     client = people.clinician
     everyone = set(references(client.get("/clinic/")))
     assert len(everyone) == 7
@@ -210,7 +218,7 @@ def test_filters_by_status_and_by_urgent_or_high_flags(people):
 
 
 def test_search_by_reference_or_preferred_name(people):
-    plain = p.plain_case().couple  # partners "Sam" and "Robin"
+    plain = plain_case().couple  # partners "Sam" and "Robin"
     drafting = intake_services.create_case()
     seed_steps(drafting.couple.partner("a"), make_answers(preferred_name="Kit"), ["about"])
     client = people.clinician
@@ -241,7 +249,7 @@ def test_search_by_reference_or_preferred_name(people):
 
 def test_each_row_shows_the_preferred_names_and_the_appointment_with_days_left(people):
     today = timezone.localdate()
-    soon = p.plain_case().couple  # partners "Sam" and "Robin"
+    soon = plain_case().couple  # partners "Sam" and "Robin"
     Couple.objects.filter(pk=soon.pk).update(appointment_date=today + datetime.timedelta(3))
     passed = intake_services.create_case(appointment_date=today - datetime.timedelta(2)).couple
     tomorrow = intake_services.create_case(appointment_date=today + datetime.timedelta(1)).couple
@@ -264,7 +272,7 @@ def test_each_row_shows_the_preferred_names_and_the_appointment_with_days_left(p
 def test_sorting_by_appointment_keeps_the_urgent_cases_first(people):
     today = timezone.localdate()
     urgent = people.couple  # no appointment date
-    later, sooner, none = (p.plain_case().couple for _ in range(3))
+    later, sooner, none = (plain_case().couple for _ in range(3))
     for couple, days in ((later, 20), (sooner, 5), (none, None), (urgent, None)):
         Couple.objects.filter(pk=couple.pk).update(
             appointment_date=None if days is None else today + datetime.timedelta(days)
@@ -284,8 +292,8 @@ def test_sorting_by_appointment_keeps_the_urgent_cases_first(people):
 
 def test_assign_to_me_and_the_mine_filter_for_two_clinicians(people):
     lee, okafor = people.clinician, people.clinician2
-    other = p.plain_case().couple
-    nobody_yet = p.plain_case().couple
+    other = plain_case().couple
+    nobody_yet = plain_case().couple
 
     def row(client, couple, **params):
         found = [
@@ -320,11 +328,11 @@ def test_assign_to_me_and_the_mine_filter_for_two_clinicians(people):
     assert mine(okafor) == {people.reference, other.reference}
     page = okafor.get(f"/clinic/cases/{people.reference}/")
     since = minute(CaseAssignment.objects.get(couple=people.couple).assigned_at)
-    assert p.element_text(page, r"data-case-assignment")[0].startswith(
+    assert element_text(page, r"data-case-assignment")[0].startswith(
         f"Assigned to: you since {since}"
     )
     page = lee.get(f"/clinic/cases/{people.reference}/")
-    assert p.element_text(page, r"data-case-assignment")[0].startswith(
+    assert element_text(page, r"data-case-assignment")[0].startswith(
         "Assigned to: dr.okafor since "
     )
     entries = AuditEntry.objects.filter(
@@ -394,7 +402,7 @@ def test_the_queue_makes_the_same_few_queries_for_10_and_10000_cases(people, set
     # the idle sign-out's occasional session write must not land inside a counted request
     settings.CLINICIAN_SEEN_WRITE_SECONDS = 10**6
     client = people.clinician
-    other = p.make_user("dr.other", clinician=True)
+    other = make_user("dr.other", clinician=True)
 
     def build(count, start):
         couples = bulk_cases(count, start, full=min(count, 60))

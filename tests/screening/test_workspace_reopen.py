@@ -15,9 +15,16 @@ from intake.demo import demo_document
 from intake.models import Partner
 from screening import review
 from screening.models import AuditEntry, Disposition, SignOff, UrgentAlert
-from tests.factories import case_url, dispose_all
-from tests.intake.helpers import client_for, link_path, post_step, step_url, visible_text
-from tests.screening import personas as p
+from tests.factories import case_url, client_for, committed, dispose_all, link_path
+from tests.intake.helpers import (
+    element_text,
+    flag_articles,
+    messages_shown,
+    post_step,
+    step_url,
+    visible_text,
+)
+from tests.screening.records import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +46,7 @@ def lands_on(case, label) -> str:
 
 def test_reopening_answers_needs_a_reason(people):
     response = reopen(people.clinician, people.couple, reason="  ", follow=True)
-    assert "Give a reason for reopening the answers." in p.messages_shown(response)
+    assert "Give a reason for reopening the answers." in messages_shown(response)
     assert status_of(people.couple, "a") == Partner.Status.SUBMITTED
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.ANSWERS_REOPENED).exists()
 
@@ -47,11 +54,11 @@ def test_reopening_answers_needs_a_reason(people):
 def test_reopening_answers_that_are_not_submitted_is_refused(people):
     reopen(people.clinician, people.couple)
     response = reopen(people.clinician, people.couple, follow=True)
-    assert "Partner A's answers are not submitted." in p.messages_shown(response)
+    assert "Partner A's answers are not submitted." in messages_shown(response)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.ANSWERS_REOPENED).count() == 1
-    before = p.snapshot(people.couple)
+    before = snapshot(people.couple)
     assert reopen(people.clinician, people.couple, label="c").status_code == 302
-    assert p.snapshot(people.couple) == before
+    assert snapshot(people.couple) == before
 
 
 def test_reopened_answers_open_the_partners_link_again_and_are_recorded(people):
@@ -62,7 +69,7 @@ def test_reopened_answers_open_the_partners_link_again_and_are_recorded(people):
 
     response = reopen(people.clinician2, case.couple, reason="Wrong date of birth.", follow=True)
     assert "Partner A's answers are open again and their link works." in " ".join(
-        p.messages_shown(response)
+        messages_shown(response)
     )
     assert status_of(case.couple, "a") == Partner.Status.IN_PROGRESS
     assert status_of(case.couple, "b") == Partner.Status.SUBMITTED
@@ -105,13 +112,13 @@ def test_reopening_never_makes_an_expired_link_work_again(people):
     Partner.objects.filter(couple=case.couple, label="a").update(token_expires_at=expired_at)
     assert lands_on(case, "a") == "404"
     response = reopen(people.clinician, case.couple, follow=True)
-    assert "their link has expired: issue a new link" in " ".join(p.messages_shown(response))
+    assert "their link has expired: issue a new link" in " ".join(messages_shown(response))
     partner = Partner.objects.get(couple=case.couple, label="a")
     assert partner.token_expires_at == expired_at
     assert lands_on(case, "a") == "404"
-    card = p.element_text(response, r'aria-labelledby="partner-a"')[0]
+    card = element_text(response, r'aria-labelledby="partner-a"')[0]
     assert "Partner A's answers are not submitted and their link has expired" in card
-    assert "their link" not in p.element_text(response, r'aria-labelledby="partner-b"')[0]
+    assert "their link" not in element_text(response, r'aria-labelledby="partner-b"')[0]
     people.clinician.post(case_url(case.couple) + "partners/a/link/", {"action": "reissue"})
     page = people.clinician.get(case_url(case.couple))
     new_link = page.context["new_links"]["a"]
@@ -125,7 +132,7 @@ def test_reopening_keeps_a_link_in_force_as_it_was(people):
     expires = timezone.now() + datetime.timedelta(days=2)
     Partner.objects.filter(couple=case.couple, label="a").update(token_expires_at=expires)
     response = reopen(people.clinician, case.couple, follow=True)
-    assert "their link works" in " ".join(p.messages_shown(response))
+    assert "their link works" in " ".join(messages_shown(response))
     assert Partner.objects.get(couple=case.couple, label="a").token_expires_at == expires
     assert lands_on(case, "a") == step_url(case.couple.partner("a"), "review")
 
@@ -151,7 +158,7 @@ def test_reopening_a_partner_of_a_signed_off_case_reopens_the_case(people):
     ]
     assert "Status: Filling in" in visible_text(response)
     response = people.clinician.post(case_url(couple) + "sign-off/", {"note": "n"}, follow=True)
-    assert "Waiting for partner A to submit their answers." in p.messages_shown(response)
+    assert "Waiting for partner A to submit their answers." in messages_shown(response)
     assert SignOff.objects.count() == 1
 
 
@@ -184,7 +191,7 @@ def test_resubmission_screens_again_flags_that_still_hold_keep_their_disposition
     answers["escort_is_partner"] = False  # LG-1 no longer holds
     assert post_step(browser, "practical", answers).status_code == 302
     mail.outbox.clear()
-    with p.committed():
+    with committed():
         response = post_step(browser, "review", {"certify_accurate": True})
     assert response["Location"].endswith("/submitted/")
     assert mail.outbox == []  # the urgent answer (SI-2) was already notified once
@@ -199,7 +206,7 @@ def test_resubmission_screens_again_flags_that_still_hold_keep_their_disposition
     ) == [1, 2]
 
     page = clinician.get(case_url(couple))
-    cards = p.flag_articles(page)
+    cards = flag_articles(page)
     for rule, partner in [
         ("SI-2", "a"),
         ("VOL-1", "b"),
@@ -214,14 +221,14 @@ def test_resubmission_screens_again_flags_that_still_hold_keep_their_disposition
     assert "No disposition yet." in cards[("CV-2", "partner A")]
     assert "No disposition yet." in cards[("CV-4", "partner A")]
     assert ("LG-1", "partner A") not in cards
-    assert p.element_text(page, r"data-missing") == [
+    assert element_text(page, r"data-missing") == [
         "CV-2 (high, partner A) CV-4 (review, partner A)"
     ]
     assert "Status: In review" in visible_text(page)
 
     # sign-off waits for the new flags, then goes through
     response = clinician.post(case_url(couple) + "sign-off/", {"note": "n"}, follow=True)
-    assert "CV-2 (a), CV-4 (a)" in " ".join(p.messages_shown(response))
+    assert "CV-2 (a), CV-4 (a)" in " ".join(messages_shown(response))
     for item in review.missing_dispositions(couple):
         clinician.post(
             case_url(couple) + "dispositions/",

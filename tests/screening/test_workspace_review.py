@@ -17,9 +17,26 @@ from screening.models import AuditEntry, Disposition, SignOff
 from screening.queries import review_queue
 from screening.review import ReviewError
 from tests.dates import day
-from tests.factories import case_url, current_disposition, dispose_all, review_item
-from tests.intake.helpers import seed_steps, visible_text
-from tests.screening import personas as p
+from tests.factories import (
+    case_url,
+    committed,
+    current_disposition,
+    dispose_all,
+    document,
+    flagged_case,
+    imported_case,
+    make_user,
+    plain_case,
+    review_item,
+)
+from tests.intake.helpers import (
+    element_text,
+    flag_articles,
+    messages_shown,
+    seed_steps,
+    visible_text,
+)
+from tests.screening.records import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +73,7 @@ def test_a_clinician_records_a_disposition_with_a_note(people):
     key = review_item(couple, "SI-2", "a").key
     assert response["Location"] == case_url(couple) + f"#flag-{key[:12]}"  # back at the flag
     page = people.clinician.get(response["Location"])
-    card = p.flag_articles(page)[("SI-2", "partner A")]
+    card = flag_articles(page)[("SI-2", "partner A")]
     assert card.startswith("Disposition recorded.")  # said in the flag, where the clinician is
     today = day(timezone.localtime())
     assert f"Recorded: Follow-up arranged · dr.lee · {today}" in card  # the folded line
@@ -96,7 +113,7 @@ def test_every_change_is_kept_and_shown_never_overwritten(people):
         ("acknowledged", "GP letter received.", user),
     ]
     assert current_disposition(couple, "CV-2", "b").replaces == first
-    card = p.flag_articles(people.clinician.get(response["Location"]))[("CV-2", "partner B")]
+    card = flag_articles(people.clinician.get(response["Location"]))[("CV-2", "partner B")]
     assert card.startswith("Disposition changed.")
     latest, earlier = card.split("Earlier records (1)")
     assert "Reviewed: noted for the prescriber by dr.lee" in latest
@@ -132,7 +149,7 @@ def test_recording_again_without_change_is_refused_and_the_note_is_kept(people):
     )
     assert response.status_code == 409
     assert Disposition.objects.count() == 1
-    card = p.flag_articles(response)[("VOL-1", "partner B")]
+    card = flag_articles(response)[("VOL-1", "partner B")]
     assert card.startswith(
         "A disposition is already recorded for this flag (Follow-up arranged, by dr.lee on "
     )
@@ -157,7 +174,7 @@ def test_recording_again_without_change_is_refused_and_the_note_is_kept(people):
         "dr.lee",
         "dr.okafor",
     }
-    card = p.flag_articles(people.clinician.get(case_url(couple)))[("VOL-1", "partner B")]
+    card = flag_articles(people.clinician.get(case_url(couple)))[("VOL-1", "partner B")]
     assert "Reviewed: noted for the prescriber by dr.okafor" in card
     assert "Earlier records (1)" in card
     assert "Follow-up arranged by dr.lee" in card and "Will see B alone." in card
@@ -176,7 +193,7 @@ def test_a_change_made_from_an_earlier_record_is_refused(people):
         people.clinician2, couple, "CV-4", "a", "not_relevant", "Not needed.", replaces=first.pk
     )
     assert response.status_code == 409
-    card = p.flag_articles(response)[("CV-4", "partner A")]
+    card = flag_articles(response)[("CV-4", "partner A")]
     assert "This disposition was changed meanwhile (Reviewed: noted for the prescriber" in card
     assert Disposition.objects.count() == 2
     assert current_disposition(couple, "CV-4", "a").note == "Letter in."
@@ -205,13 +222,13 @@ def test_a_refused_disposition_says_why_and_records_nothing(people, data, messag
         rule, partner = data.pop("rule")
         post["key"] = screening.flags.get(rule=rule, partner=partner).key
     post.update(data)
-    before = p.snapshot(couple)
+    before = snapshot(couple)
     response = people.clinician.post(case_url(couple) + "dispositions/", post)
     assert response.status_code == 400
-    shown = " ".join(p.messages_shown(response))
+    shown = " ".join(messages_shown(response))
     assert message in shown
     assert "Your note was not recorded: “Rang.”" in shown  # nothing typed is lost
-    assert p.snapshot(couple)["dispositions"] == before["dispositions"] == 0
+    assert snapshot(couple)["dispositions"] == before["dispositions"] == 0
 
 
 @pytest.mark.parametrize(
@@ -229,7 +246,7 @@ def test_a_bad_value_is_said_next_to_its_field_with_the_typing_kept(people, data
     post = {"key": key, "outcome": "follow_up", "note": "Rang Sam at 9."} | data
     response = people.clinician.post(case_url(couple) + "dispositions/", post)
     assert response.status_code == 400
-    card = p.flag_articles(response)[("SI-2", "partner A")]
+    card = flag_articles(response)[("SI-2", "partner A")]
     assert message in card
     html = response.content.decode()
     if field:
@@ -271,11 +288,11 @@ def test_sign_off_is_refused_while_flags_lack_a_disposition_and_the_page_lists_t
         case_url(couple) + "sign-off/", {"note": "All fine."}, follow=True
     )
     assert not SignOff.objects.exists()
-    shown = " ".join(p.messages_shown(response))
+    shown = " ".join(messages_shown(response))
     assert "Record what was done for every urgent, high and review flag first" in shown
     assert "VOL-1 (b), CV-2 (b), CV-4 (a), SU-2 (b), RX-2 (b), LG-1 (a)" in shown
     assert "SI-2" not in shown
-    listed = p.element_text(response, r"data-missing")[0]
+    listed = element_text(response, r"data-missing")[0]
     assert listed == (
         "VOL-1 (high, partner B) CV-2 (high, partner B) CV-4 (review, partner A) "
         "SU-2 (review, partner B) RX-2 (review, partner B) LG-1 (review, partner A)"
@@ -285,12 +302,12 @@ def test_sign_off_is_refused_while_flags_lack_a_disposition_and_the_page_lists_t
 
 
 def test_sign_off_is_refused_while_a_partner_has_not_submitted(people):
-    case = p.imported_case(p.document(a=make_answers()))  # B has not started
+    case = imported_case(document(a=make_answers()))  # B has not started
     dispose_all(case.couple, people.clinician.user)
     response = people.clinician.post(
         case_url(case.couple) + "sign-off/", {"note": "Ready."}, follow=True
     )
-    assert "Waiting for partner B to submit their answers." in p.messages_shown(response)
+    assert "Waiting for partner B to submit their answers." in messages_shown(response)
     assert not SignOff.objects.exists()
 
 
@@ -299,7 +316,7 @@ def test_sign_off_needs_a_summary_note(people):
     response = people.clinician.post(
         case_url(people.couple) + "sign-off/", {"note": "   "}, follow=True
     )
-    assert "Write a short summary note for the prescriber." in p.messages_shown(response)
+    assert "Write a short summary note for the prescriber." in messages_shown(response)
     assert not SignOff.objects.exists()
 
 
@@ -308,19 +325,19 @@ def test_sign_off_when_every_flag_has_a_disposition_records_who_when_and_the_not
     for rule, partner in NEEDING:
         post_disposition(people.clinician, couple, rule, partner, "acknowledged", "Seen.")
     page = people.clinician.get(case_url(couple))
-    assert not p.element_text(page, r"data-missing")
+    assert not element_text(page, r"data-missing")
     response = people.clinician2.post(
         case_url(couple) + "sign-off/",
         {"note": "Cardiac letter on file; VOL-1 discussed alone."},
         follow=True,
     )
-    assert "Signed off: the case is ready for the prescriber." in p.messages_shown(response)
+    assert "Signed off: the case is ready for the prescriber." in messages_shown(response)
     signed = SignOff.objects.get()
     assert signed.by == people.clinician2.user
     assert signed.note == "Cardiac letter on file; VOL-1 discussed alone."
     assert signed.screening == review.current_screening(couple)
     assert abs((timezone.now() - signed.at).total_seconds()) < 60
-    block = p.element_text(response, r"data-signed-off")[0]
+    block = element_text(response, r"data-signed-off")[0]
     assert block.startswith("Signed off as ready for the prescriber by dr.okafor on ")
     text = visible_text(response)
     assert "Cardiac letter on file; VOL-1 discussed alone." in text
@@ -331,7 +348,7 @@ def test_sign_off_when_every_flag_has_a_disposition_records_who_when_and_the_not
 
 
 def test_info_flags_alone_do_not_hold_up_sign_off(people):
-    case = p.plain_case()
+    case = plain_case()
     assert review.missing_dispositions(case.couple) == []
     people.clinician.post(case_url(case.couple) + "sign-off/", {"note": "Nothing of note."})
     assert SignOff.objects.get().couple == case.couple
@@ -345,16 +362,16 @@ def test_an_urgent_answer_changed_before_submission_still_needs_a_disposition(pe
     Partner.objects.filter(pk=partner.pk).update(status=Partner.Status.IN_PROGRESS)
     from screening import services
 
-    with p.committed():
+    with committed():
         services.check_urgent(partner, {"unsafe_now": True})
     answers = make_answers()
-    with p.committed():
+    with committed():
         intake_services.submit(case.couple.partner("a"), answers)
         intake_services.submit(case.couple.partner("b"), make_answers(preferred_name="Robin"))
     missing = review.missing_dispositions(case.couple)
     assert [(m.rule, m.severity, m.flag) for m in missing] == [("IPV-1", "urgent", None)]
     page = people.clinician.get(case_url(case.couple))
-    cards = p.flag_articles(page)
+    cards = flag_articles(page)
     assert "urgent answer before submission" in cards[("IPV-1", "partner A")]
     assert "No disposition yet." in cards[("IPV-1", "partner A")]
     people.clinician.post(case_url(case.couple) + "sign-off/", {"note": "n"})
@@ -371,20 +388,20 @@ def test_after_sign_off_a_disposition_is_refused_with_the_reason_shown(people):
     couple = people.couple
     dispose_all(couple, people.clinician.user)
     review.sign_off(couple, people.clinician.user, "Ready.")
-    before = p.snapshot(couple)
+    before = snapshot(couple)
     response = post_disposition(
         people.clinician2, couple, "SI-2", "a", "not_relevant", "Changed my mind."
     )
     assert response.status_code == 400
-    assert p.messages_shown(response) == [
+    assert messages_shown(response) == [
         "This case is signed off. Reopen the case to change anything. Your note was not "
         "recorded: “Changed my mind.”"
     ]
-    assert p.snapshot(couple)["dispositions"] == before["dispositions"]
+    assert snapshot(couple)["dispositions"] == before["dispositions"]
     response = people.clinician.post(
         case_url(couple) + "sign-off/", {"note": "Again."}, follow=True
     )
-    assert "This case is already signed off." in p.messages_shown(response)
+    assert "This case is already signed off." in messages_shown(response)
     assert SignOff.objects.count() == 1
 
 
@@ -394,13 +411,13 @@ def test_reopening_a_signed_off_case_is_recorded_and_allows_changes_again(people
     first = review.sign_off(couple, people.clinician.user, "Ready.")
 
     response = people.clinician2.post(case_url(couple) + "reopen/", {"reason": ""}, follow=True)
-    assert "Give a reason for reopening the case." in p.messages_shown(response)
+    assert "Give a reason for reopening the case." in messages_shown(response)
     assert review.sign_off_in_force(couple) == first
 
     response = people.clinician2.post(
         case_url(couple) + "reopen/", {"reason": "New cardiology letter."}, follow=True
     )
-    assert "The case is open again for review." in p.messages_shown(response)
+    assert "The case is open again for review." in messages_shown(response)
     first.refresh_from_db()
     assert first.reopened_by == people.clinician2.user
     assert first.reopen_reason == "New cardiology letter."
@@ -430,7 +447,7 @@ def test_reopening_a_signed_off_case_is_recorded_and_allows_changes_again(people
     # reopened again, then once more: an open case cannot be reopened
     people.clinician.post(case_url(couple) + "reopen/", {"reason": "Another letter."})
     response = people.clinician.post(case_url(couple) + "reopen/", {"reason": "x"}, follow=True)
-    assert "This case is not signed off." in p.messages_shown(response)
+    assert "This case is not signed off." in messages_shown(response)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CASE_REOPENED).count() == 2
 
 
@@ -448,26 +465,26 @@ def _in_progress(user):
 
 
 def _one_submitted(user):
-    return p.imported_case(p.document(a=demo_document()["partners"]["a"])).couple
+    return imported_case(document(a=demo_document()["partners"]["a"])).couple
 
 
 def _submitted(user):
-    return p.flagged_case().couple
+    return flagged_case().couple
 
 
 def _submitted_clean(user):
-    return p.plain_case().couple
+    return plain_case().couple
 
 
 def _in_review(user):
-    couple = p.flagged_case().couple
+    couple = flagged_case().couple
     first = review.missing_dispositions(couple)[0]
     review.record_disposition(couple, first.key, "follow_up", "Called.", user)
     return couple
 
 
 def _in_review_complete(user):
-    couple = p.flagged_case().couple
+    couple = flagged_case().couple
     dispose_all(couple, user)
     return couple
 
@@ -575,21 +592,21 @@ def test_the_transition_table_covers_every_state_and_action():
     "state, action", list(TRANSITIONS), ids=[f"{s}-{a}" for s, a in TRANSITIONS]
 )
 def test_state_machine(db, state, action):
-    user = p.make_user("dr.lee", clinician=True)
+    user = make_user("dr.lee", clinician=True)
     build, status = STATES[state]
     couple = build(user)
     assert review.case_status(couple) == status
     expected = TRANSITIONS[(state, action)]
-    before = p.snapshot(couple)
+    before = snapshot(couple)
     if isinstance(expected, ReviewError):
         with pytest.raises(ReviewError) as refused:
             ACTIONS[action](couple, user)
         assert str(expected) in str(refused.value)
-        assert p.snapshot(couple) == before, "a refused change changed something"
+        assert snapshot(couple) == before, "a refused change changed something"
         after = status
     else:
         ACTIONS[action](couple, user)
-        assert p.snapshot(couple)["audit"] > before["audit"], "an allowed change is audited"
+        assert snapshot(couple)["audit"] > before["audit"], "an allowed change is audited"
         after = expected
     assert review.case_status(couple) == after
     # the queue computes the same status in SQL
@@ -621,9 +638,9 @@ def test_state_machine(db, state, action):
     ],
 )
 def test_allowed_transitions_still_refuse_incomplete_requests(db, state, action, call, message):
-    user = p.make_user("dr.lee", clinician=True)
+    user = make_user("dr.lee", clinician=True)
     couple = STATES[state][0](user)
-    before = p.snapshot(couple)
+    before = snapshot(couple)
     with pytest.raises(ReviewError, match=message):
         call(couple, user)
-    assert p.snapshot(couple) == before
+    assert snapshot(couple) == before

@@ -12,34 +12,14 @@ from django.test import override_settings
 
 from intake.demo import make_answers
 from screening.models import UrgentAlert
-from tests.intake.helpers import post_step, seed_steps, steps_before
-from tests.screening import personas as p
+from tests.auth import signed_in
+from tests.factories import committed, make_user
+from tests.intake.helpers import post_step, seed_steps, steps_before, visible_text
+from tests.screening.alert_support import CLINICAL_WORDS
 
 pytestmark = pytest.mark.django_db
 
 ON_CALL = ["on-call@clinic.example", "lead@clinic.example"]
-CLINICAL_WORDS = (
-    "suicid",
-    "self-harm",
-    "harm",
-    "hurt",
-    "kill",
-    "dead",
-    "plan",
-    "intent",
-    "safety",
-    "unsafe",
-    "afraid",
-    "abuse",
-    "violen",
-    "risk",
-    "depress",
-    "phq",
-    "ketamine",
-    "si-1",
-    "ipv",
-    "crisis",
-)
 
 
 def _at_safety(partner_client, **overrides):
@@ -49,7 +29,7 @@ def _at_safety(partner_client, **overrides):
 
 
 def _save_safety(partner_client, answers):
-    with p.committed():
+    with committed():
         response = post_step(partner_client, "safety", answers)
     assert response.status_code == 302
     return response
@@ -95,14 +75,14 @@ def test_submitting_the_same_urgent_answer_sends_no_second_e_mail(partner_a, new
     answers = _at_safety(partner_a, si_wish_dead=True, si_thoughts=True, si_plan=True)
     mail.outbox.clear()
     _save_safety(partner_a, answers)
-    with p.committed():
+    with committed():
         assert post_step(partner_a, "practical", answers).status_code == 302
         response = post_step(partner_a, "review", answers)
     assert response["Location"].endswith("/submitted/")
     assert len(mail.outbox) == 1
     # the clinic's queue shows the case on top, as urgent, while partner B is still invited
-    clinician = p.signed_in(p.make_user("dr.lee", clinician=True))
-    queue = p.text_of(clinician.get("/clinic/"))
+    clinician = signed_in(make_user("dr.lee", clinician=True))
+    queue = visible_text(clinician.get("/clinic/"))
     assert f"{new_case.couple.reference} Urgent: act today" in queue
 
 
@@ -149,7 +129,7 @@ def test_an_e_mail_that_failed_goes_out_at_submission(partner_a, new_case, monke
     )
     _save_safety(partner_a, answers)
     monkeypatch.undo()
-    with p.committed():
+    with committed():
         assert post_step(partner_a, "practical", answers).status_code == 302
         response = post_step(partner_a, "review", answers)
     assert response["Location"].endswith("/submitted/")
@@ -188,7 +168,7 @@ def test_a_safety_step_saved_with_thoughts_and_intent_and_plan_not_yet_answered_
     for follow_up in ("si_method", "si_intent", "si_plan"):
         answers.pop(follow_up, None)
     mail.outbox.clear()
-    with p.committed():
+    with committed():
         response = post_step(partner_a, "safety", answers)
     assert response.status_code == 200  # the step is not complete: the page asks for them
     assert "Please answer this question." in response.content.decode()
