@@ -34,6 +34,9 @@ from .engine import RULESET_VERSION
 
 BASE_URL = "https://tandem.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
+# `write_pdf`'s options (what the PDF must be, not optimisations): PDF/UA-1 tags, and the
+# template's title, author and description as the PDF's metadata. bench/pdf.py uses them too.
+WRITE_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 
 
 def static_path(url: str) -> str | None:
@@ -113,9 +116,7 @@ def render_html(couple: Couple, *, draft: bool) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(
-        pdf_variant="pdf/ua-1", custom_metadata=True, font_config=font_config()
-    )
+    return document.write_pdf(**WRITE_OPTIONS, font_config=font_config())
 
 
 def render_pdf(couple: Couple, *, draft: bool) -> bytes:
