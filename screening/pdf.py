@@ -6,9 +6,9 @@ one ever reach a tag, is refused by the fetcher below.
 
 Only WeasyPrint's public API is used, with its defaults apart from `WRITE_OPTIONS`. The render
 runs in the worker, where nobody waits on it. No optimisation is kept: the last one, one
-`FontConfiguration` per thread reused between renders, saved about 7 % of a render's time and
-1 % of its memory in bench/pdf.py, under the 15 % an optimisation must be worth (bench/README.md,
-PDF).
+`FontConfiguration` per thread reused between renders, saved between -3 % and 9 % of a
+render's CPU time and at most 1 % of its memory in bench/pdf.py, under the 15 % an optimisation
+must be worth (bench/README.md, PDF, "Each optimisation with and without").
 """
 
 from __future__ import annotations
