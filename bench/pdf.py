@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pdf.py [--runs 10] [--memory-runs 3] [--chromium-runs 5]
                                   [--chromium /usr/bin/chromium] [--keep DIR]
+                                  [--compare-runs 10] [--compare-memory-runs 5]
 
 Builds one signed-off couple whose every section is filled (both partners answer every
 question, follow-ups included; flags of every severity, each with a disposition and a note),
@@ -16,7 +17,13 @@ then:
   and tracemalloc's peak of Python allocations during it (C allocations not included);
 * Chromium: writes the same HTML (`screening.pdf.render_html`), serves it and the app's
   static files from a throw-away HTTP server on 127.0.0.1, and times
-  `chromium --headless --print-to-pdf` (a new browser per run, as a worker would start one).
+  `chromium --headless --print-to-pdf` (a new browser per run, as a worker would start one);
+* with and without each optimisation that `screening/pdf.py` keeps or kept (OPTIMISATIONS):
+  the worker's render (`render_html`, then `write_pdf` with `screening.pdf.WRITE_OPTIONS`)
+  with the optimisation and without it, alternating (--compare-runs rounds, the order swapped
+  every round, after one warm-up of each), and the peak memory of a fresh process, as above,
+  alternating too (--compare-memory-runs of each). Prints the medians, without / with, and
+  the saving; the rule is to keep an optimisation only if it saves more than 15 %.
 
 Targets (the worker's render): under 1.5 s and under 150 MB per render. Uses a throw-away
 SQLite database.
@@ -45,6 +52,105 @@ from pdf_case import PAGES_BEFORE_APPENDIX_TARGET, build_case, pages_before_appe
 
 TIME_TARGET_S = 1.5
 MEMORY_TARGET_MB = 150
+
+
+_kept_font_config = None
+
+
+def _font_config_options(on: bool) -> dict:
+    """With: one `FontConfiguration` made once and passed to every render (this process has
+    one thread). Without: none passed, so WeasyPrint makes one for each document."""
+    global _kept_font_config
+    if not on:
+        return {}
+    if _kept_font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _kept_font_config = FontConfiguration()
+    return {"font_config": _kept_font_config}
+
+
+# name: (with, without, the write_pdf options for with (True) or without (False))
+OPTIMISATIONS = {
+    "font_config": (
+        "one FontConfiguration kept between renders (per thread)",
+        "a new FontConfiguration for each render (WeasyPrint's default)",
+        _font_config_options,
+    ),
+}
+
+
+def variant_render(couple, name: str, on: bool) -> bytes:
+    """The worker's render of the final summary, with or without one optimisation."""
+    from weasyprint import HTML
+
+    from screening.pdf import BASE_URL, WRITE_OPTIONS, StaticOnlyFetcher, render_html
+
+    html = render_html(couple, draft=False)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf(**WRITE_OPTIONS, **OPTIMISATIONS[name][2](on))
+
+
+def _pdf_text(content: bytes) -> list[str]:
+    import io
+
+    import pypdf
+
+    return [
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(content)).pages
+    ]
+
+
+def compare_time(couple, name: str, rounds: int):
+    """Seconds per render with and without the optimisation, alternating: with, without;
+    then without, with; and so on."""
+    with_, without = variant_render(couple, name, True), variant_render(couple, name, False)
+    if _pdf_text(with_) != _pdf_text(without):
+        raise SystemExit(f"{name}: the PDF's text differs with and without")
+    times: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    for round_ in range(rounds):
+        for on in (True, False) if round_ % 2 == 0 else (False, True):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            variant_render(couple, name, on)
+            times[on].append(time.perf_counter() - start)
+            cpu[on].append(time.process_time() - start_cpu)
+    return times, cpu, len(_pdf_text(with_))
+
+
+def compare_memory(couple_pk: int, name: str, runs: int):
+    """Peak RSS of fresh processes with and without the optimisation, alternating."""
+    results: dict[bool, list[dict]] = {True: [], False: []}
+    for run in range(runs):
+        for on in (True, False) if run % 2 == 0 else (False, True):
+            variant = f"{name}:{'with' if on else 'without'}"
+            results[on] += measure_memory(couple_pk, 1, variant)
+    return results[True], results[False]
+
+
+def print_comparison(couple, name: str, rounds: int, memory_runs: int) -> None:
+    described_with, described_without, _ = OPTIMISATIONS[name]
+    times, cpu, pages = compare_time(couple, name, rounds)
+    with_m, without_m = compare_memory(couple.pk, name, memory_runs)
+    t1, t0 = statistics.median(times[True]), statistics.median(times[False])
+    c1, c0 = statistics.median(cpu[True]), statistics.median(cpu[False])
+    m1, m0 = (statistics.median(m["peak_mb"] for m in ms) for ms in (with_m, without_m))
+    g1, g0 = (
+        statistics.median(m["peak_mb"] - m["before_mb"] for m in ms) for ms in (with_m, without_m)
+    )
+    savings = {"wall-clock time": 1 - t1 / t0, "CPU time": 1 - c1 / c0, "memory": 1 - m1 / m0}
+    verdict = "worth keeping" if max(savings.values()) > 0.15 else "NOT worth keeping"
+    print(
+        f"optimisation {name} ({pages} pages, the same text both ways):\n"
+        f"  with ({described_with}): median {t1:.3f} s (min {min(times[True]):.3f}), CPU "
+        f"{c1:.3f} s, over {rounds} renders; peak RSS {m1:.1f} MB (+{g1:.1f} MB during the "
+        f"render), median of {len(with_m)} processes\n"
+        f"  without ({described_without}): median {t0:.3f} s (min {min(times[False]):.3f}), "
+        f"CPU {c0:.3f} s; peak RSS {m0:.1f} MB (+{g0:.1f} MB)\n"
+        f"  without / with: wall-clock {t0 / t1:.3f}, CPU {c0 / c1:.3f}, memory {m0 / m1:.3f}; "
+        f"saving {', '.join(f'{v:.1%} of the {k}' for k, v in savings.items())}: {verdict} "
+        f"(the rule: more than 15 %)"
+    )
 
 
 def time_renders(couple, runs: int):
@@ -77,17 +183,31 @@ def _status_kb(field: str) -> int:
     raise KeyError(field)
 
 
-def child_memory(couple_pk: int) -> None:
-    """Run in a fresh process: one warm-up render, then the measured one. Prints JSON."""
+def child_memory(couple_pk: int, variant: str | None) -> None:
+    """Run in a fresh process: one warm-up render, then the measured one. Prints JSON.
+    `variant` ("name:with" or "name:without"): the render with or without one of
+    OPTIMISATIONS; else `screening.pdf.render_pdf`, as shipped."""
     from intake.models import Couple
     from screening.pdf import render_pdf
 
     couple = Couple.objects.get(pk=couple_pk)
-    render_pdf(couple, draft=False)
+    if variant:
+        name, on = variant.split(":")
+        if name not in OPTIMISATIONS or on not in ("with", "without"):
+            raise SystemExit(f"unknown variant {variant}")
+
+        def render():
+            variant_render(couple, name, on == "with")
+    else:
+
+        def render():
+            render_pdf(couple, draft=False)
+
+    render()
     before_kb = _status_kb("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
     tracemalloc.start()
-    render_pdf(couple, draft=False)
+    render()
     _, python_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     peak_kb = _status_kb("VmHWM")
@@ -103,11 +223,12 @@ def child_memory(couple_pk: int) -> None:
     )
 
 
-def measure_memory(couple_pk: int, runs: int) -> list[dict]:
+def measure_memory(couple_pk: int, runs: int, variant: str | None = None) -> list[dict]:
     results = []
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, __file__, "--child-memory", str(couple_pk)],
+            [sys.executable, __file__, "--child-memory", str(couple_pk)]
+            + (["--variant", variant] if variant else []),
             check=True,
             capture_output=True,
             text=True,
@@ -198,10 +319,13 @@ def main():
     parser.add_argument("--chromium-runs", type=int, default=5)
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--keep", type=Path, help="a folder to keep the PDFs and HTML in")
+    parser.add_argument("--compare-runs", type=int, default=10)
+    parser.add_argument("--compare-memory-runs", type=int, default=5)
     parser.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_memory:
-        child_memory(args.child_memory)
+        child_memory(args.child_memory, args.variant)
         return
 
     from django.conf import settings
@@ -266,6 +390,11 @@ def main():
         )
     else:
         print(f"Chromium: skipped ({args.chromium} not found or --chromium-runs 0)")
+
+    if args.compare_runs:
+        for name in OPTIMISATIONS:
+            print_comparison(couple, name, args.compare_runs, args.compare_memory_runs)
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
     print(
         f"targets: under {TIME_TARGET_S} s per render "
