@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from intake.questionnaire import CURRENT
 from intake.questionnaire.schema import QType, Question, Step
 from tests.factories import RESUME_CODE
+from tests.pageform import grouped_post
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, never one Playwright downloads
 CHROMIUM_ARGS = [
@@ -240,8 +241,6 @@ def _grouped(page: Page, name: str) -> bool:
 
 def _boxes(step_id: str, question: Question, answers: dict[str, Any]) -> list[tuple[str, str]]:
     """Each box's name and what a person types or chooses in it for this stored answer."""
-    from tests.pageform import grouped_post
-
     data = grouped_post(question, answers, step_id)
     return [(key, data[key]) for key in data]
 

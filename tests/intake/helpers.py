@@ -20,7 +20,7 @@ from intake import services
 from intake.forms import step_form_class
 from intake.models import AnswerSet, Partner
 from intake.questionnaire import CURRENT
-from tests.pageform import fill, parse_form
+from tests.pageform import current_values, fill, parse_form
 
 STEP_IDS = [step.id for step in CURRENT.steps]
 VOID_TAGS = {"input", "br", "img", "meta", "link", "hr", "source", "wbr", "area", "col"}
@@ -161,8 +161,6 @@ def assert_no_error(response, field_name: str) -> None:
 
 def form_values(response) -> dict[str, list[str]]:
     """What the page's form would post back if nothing were changed (without the CSRF token)."""
-    from tests.pageform import current_values
-
     values = current_values(parse_form(html_of(response)))
     values.pop("csrfmiddlewaretoken", None)
     return values

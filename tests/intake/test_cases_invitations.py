@@ -12,7 +12,7 @@ from django.test import Client
 from intake import services
 from intake.models import Couple, Partner
 from tests.factories import make_user, open_link
-from tests.intake.helpers import html_of, step_url, visible_text
+from tests.intake.helpers import html_of, step_url, table_rows, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,6 @@ def test_new_case_command_with_send_emails_each_partner_their_own_link():
 
 def _audit_rows(clinician, couple) -> list[tuple[str, str, str]]:
     """(who, what, partner) of each row of the case's audit log page, as a clinician reads it."""
-    from tests.screening.personas import table_rows
-
     response = clinician.get(f"/clinic/cases/{couple.reference}/audit/")
     return [(row[1], row[2], row[3]) for row in table_rows(html_of(response))[1:]]
 

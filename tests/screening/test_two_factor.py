@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 
 from tests import factories
-from tests.auth import current_code, password_step
+from tests.auth import current_code, password_step, sign_in
 from tests.factories import PASSWORD, open_link
 from tests.intake.helpers import visible_text
 
@@ -122,8 +122,6 @@ def test_an_administrator_resets_the_second_factor_in_the_admin():
     TOTPDevice.objects.create(user=user, name="lost phone", confirmed=True)
     admin_user = factories.make_user("admin", superuser=True, password=PASSWORD)
     admin = Client()
-    from tests.auth import sign_in
-
     sign_in(admin, admin_user)
     device = TOTPDevice.objects.get(user=user)
     url = f"/admin/otp_totp/totpdevice/{device.pk}/delete/"
