@@ -20,6 +20,7 @@ def setup(database_url: str | None = None, **defaults: str) -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/b.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")  # Django's test client, as in the tests
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
 

@@ -92,7 +92,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host, e.g. intake.clinic.ca")
 else:
     # This machine. The test client's "testserver" is the tests' own (config/settings_test.py).
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost"]
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 

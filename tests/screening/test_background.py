@@ -194,6 +194,7 @@ def test_with_the_database_down_healthz_and_the_command_answer_unhealthy():
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"postgres://tandem@127.0.0.1:{free_port()}/tandem",
         "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",  # the test client's host
     }
     page = subprocess.run(  # noqa: S603 - our own code, fixed arguments
         [sys.executable, "-c", DATABASE_DOWN],
