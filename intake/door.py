@@ -113,9 +113,14 @@ def _unlocked(request, partner: Partner) -> bool:
     ) == consents.code_fingerprint(partner)
 
 
+def needs_code(request, partner: Partner) -> bool:
+    """A resume code was chosen, and it has not been typed in this session yet."""
+    return bool(partner.resume_code_hash) and not _unlocked(request, partner)
+
+
 def stage(request, partner: Partner) -> str | None:
     """The door page the partner must pass next ("unlock", "start", "code"), or None."""
-    if partner.resume_code_hash and not _unlocked(request, partner):
+    if needs_code(request, partner):
         return "unlock"
     if consents.consent_in_force(partner) is None:
         return "start"
@@ -149,7 +154,7 @@ def door_page(*methods: str, unlocked: bool = True):
             partner = session_partner(request, public_id)
             if partner is None:
                 return neutral(request)
-            if unlocked and stage(request, partner) == "unlock":
+            if unlocked and needs_code(request, partner):
                 return redirect("intake:unlock", public_id=public_id)
             return view(request, partner)
 
@@ -169,6 +174,7 @@ def _context(partner: Partner, **extra) -> dict:
 def start(request, partner: Partner):
     questionnaire = QUESTIONNAIRES[partner.couple.questionnaire_version]
     fewest, most = estimated_minutes(questionnaire)
+    signed = consents.consent_in_force(partner) is not None  # the code was typed (door_page)
     return render(
         request,
         "intake/door/start.html",
@@ -176,9 +182,9 @@ def start(request, partner: Partner):
             partner,
             minutes=(fewest, most),
             step_count=len(questionnaire.steps),
-            signed=consents.consent_in_force(partner) is not None,
+            signed=signed,
             next_url=reverse(
-                "intake:consent" if stage(request, partner) == "start" else "intake:resume",
+                "intake:resume" if signed else "intake:consent",
                 kwargs={"public_id": partner.public_id},
             ),
         ),
@@ -396,7 +402,7 @@ def choose_code(request, partner: Partner):
 @door_page("GET", "HEAD", "POST", unlocked=False)
 def unlock(request, partner: Partner):
     public_id = partner.public_id
-    if stage(request, partner) != "unlock":
+    if not needs_code(request, partner):
         return redirect("intake:resume", public_id=public_id)
     if partner.resume_locked_at is not None:
         return render(request, "intake/door/locked.html", _context(partner), status=403)
@@ -422,6 +428,6 @@ def unlock(request, partner: Partner):
 def alive(request, public_id: str):
     """ "Stay on this page": the idle time starts again (the middleware noted this request)."""
     partner = session_partner(request, public_id)
-    if partner is None or stage(request, partner) == "unlock":
+    if partner is None or needs_code(request, partner):
         return HttpResponse(status=403)
     return HttpResponse(status=204)

@@ -19,7 +19,7 @@ from django.utils.datastructures import MultiValueDict
 
 from .questionnaire import units
 from .questionnaire.answers import is_missing
-from .questionnaire.display import MONTHS
+from .questionnaire.display import month_words
 from .questionnaire.document import (
     MED_PARTS,
     MED_ROWS_MAX,
@@ -29,7 +29,7 @@ from .questionnaire.document import (
     check_text,
     check_value,
 )
-from .questionnaire.schema import BothOrNeither, FirstLarger, QType, Question, Section, Step
+from .questionnaire.schema import QType, Question, Section, Step
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 CHOOSE = "Please choose one of the answers shown."
@@ -283,7 +283,7 @@ class DatePartsField(forms.Field):
                     "Please give the day as a number from 1 to 31."
                 ) from None
             raise forms.ValidationError(
-                f"{MONTHS[month - 1]} {year} has no day {day}. Please check the date."
+                f"{month_words(year or 1, month)} has no day {day}. Please check the date."
             ) from None
         return date.isoformat()
 
@@ -340,7 +340,7 @@ class UnitNumberField(forms.Field):
         assert low is not None and high is not None  # every measurement has its range
         typed_cm = parts[0].strip()
         said = typed_cm if len(typed_cm) <= 12 else f"{typed_cm[:12]}…"  # quoted in a message
-        typed_feet = " ".join(p.strip() for p in parts[2:4] if p.strip())
+        typed_feet = any(p.strip() for p in parts[2:4])
         if unit == "ft_in":
             if typed_cm and not typed_feet:
                 raise forms.ValidationError(
@@ -348,12 +348,8 @@ class UnitNumberField(forms.Field):
                     "type your height in the Feet and Inches boxes, or choose cm beside the box."
                 )
             # The boxes of both units hold a value: which one did the partner mean? Asked,
-            # never one dropped. Without JavaScript every box is on the page. The page's
-            # script shows only the boxes of the unit chosen, keeps what is in the others
-            # while they are out of sight, and clears them once the partner types in the
-            # boxes shown (static/js/app.js): so with it both are posted only when the
-            # partner switched the unit and typed nothing since, and the same question is
-            # right for both.
+            # never one dropped, with or without the page's script (static/js/app.js says
+            # when it clears the hidden unit's boxes).
             if typed_cm:
                 raise forms.ValidationError(
                     f"You chose feet and inches, and the cm box has {said} in it too. "
@@ -565,22 +561,11 @@ class StepForm(forms.Form):
             if question.none_for and values.get(question.id) is True and self.data.get("js") != "1":
                 self._check_said_none(question, cleaned)
         for check in self.step.checks:
-            if isinstance(check, FirstLarger):
-                first, second = values.get(check.first), values.get(check.second)
-                if (
-                    isinstance(first, int | float)
-                    and isinstance(second, int | float)
-                    and not {check.first, check.second} & set(self.errors)
-                    and first <= second
-                ):
-                    self.add_error(check.first, check.message)
+            # Only between answers that are themselves fine: an error already shown stays.
+            if {check.first, check.second} & set(self.errors):
                 continue
-            has_first = not is_missing(values.get(check.first))
-            has_second = not is_missing(values.get(check.second))
-            if has_first != has_second and check.first not in self.errors:
-                missing = check.second if has_first else check.first
-                if missing not in self.errors:
-                    self.add_error(missing, check.message)
+            if found := check.problem(values):
+                self.add_error(*found)
         return cleaned
 
     def _check_said_none(self, question: Question, cleaned: dict[str, Any]) -> None:
@@ -644,7 +629,7 @@ class StepForm(forms.Form):
         still_to_give = {
             REQUIRED,
             MUST_TICK,
-            *(check.message for check in self.step.checks if isinstance(check, BothOrNeither)),
+            *(check.message for check in self.step.checks if check.still_to_give),
         }
         missing = [
             name

@@ -8,5 +8,3 @@ step_saved = Signal()
 partner_submitted = Signal()
 # A case's answers left the app as an answers document. Args: couple, actor (a description).
 answers_exported = Signal()
-# (A case made from an answers document is made and audited by the clinic's side in one
-# transaction: screening.cases.import_case, used by the import_answers command.)

@@ -92,7 +92,7 @@ def _apply_pending_post(partner: Partner, pending: dict[str, Any]) -> None:
         answer_set = AnswerSet.objects.select_for_update().get(partner=partner)
         data = pending.get("data") or {}
         form = step_form_class(questionnaire.step(step_id), questionnaire.version)(
-            data=_multi(data), prefix=step_id
+            data=MultiValueDict(data), prefix=step_id
         )
         valid = form.is_valid()
         state = answer_set.wizard_state or {}
@@ -140,10 +140,6 @@ def _draft_data(items) -> dict[str, list[str]]:
     return {
         key.replace("\x00", ""): [v.replace("\x00", "") for v in values] for key, values in items
     }
-
-
-def _multi(data: dict[str, list[str]]):
-    return MultiValueDict(data)
 
 
 @never_cache

@@ -18,15 +18,14 @@ from intake import consent as intake_consent
 from intake import services as intake_services
 from intake.models import Partner
 
-from .models import AuditEntry, record
+from .models import AuditEntry, record, user_of
 
 log = logging.getLogger(__name__)
 
-
-def _user_or_none(actor):
-    """The user to keep as a case's creator: none when the actor is a description (a
-    management command, `COMMAND_LINE`)."""
-    return actor if getattr(actor, "is_authenticated", False) else None
+# The start of what the clinician is told when the mail server refuses an invitation.
+EMAIL_NOT_TAKEN = (
+    "The e-mail to partner {label} could not be sent (the mail server did not take it). "
+)
 
 
 def create_case(
@@ -46,7 +45,7 @@ def create_case(
             email_a=email_a,
             email_b=email_b,
             appointment_date=appointment_date,
-            created_by=_user_or_none(user),
+            created_by=user_of(user),
         )
         record(user, AuditEntry.Action.CASE_CREATED, case.couple, request=request)
     failed = []
@@ -64,7 +63,7 @@ def import_case(actor, data: Any) -> intake_services.NewCase:
     one transaction: a document refused (DocumentError) leaves neither. `actor`: as for
     `create_case`."""
     with transaction.atomic():
-        case = intake_services.import_document(data, created_by=_user_or_none(actor))
+        case = intake_services.import_document(data, created_by=user_of(actor))
         record(actor, AuditEntry.Action.ANSWERS_IMPORTED, case.couple)
     return case
 

@@ -4,7 +4,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from intake.questionnaire.document import too_long
 
 from .models import Disposition, SignOff
-from .review import CaseStatus
+from .review import NEEDS_REASON, CaseStatus
 
 
 class NewCaseForm(forms.Form):
@@ -106,7 +106,8 @@ class LimitedText(forms.CharField):
 
 
 def _text(label: str, limit: int, widget: type[forms.Widget] = forms.Textarea) -> forms.CharField:
-    """Left empty, the service says what is missing."""
+    """Optional in the form: where an empty box matters, a form's clean() or the service says
+    what is missing."""
     return LimitedText(label=label, limit=limit, required=False, widget=widget)
 
 
@@ -225,15 +226,13 @@ class SignOffForm(forms.Form):
     note = _text("Summary note for the prescriber", 4000)
     reason = _text("If not ready: what further assessment is needed", 2000)
 
-    NEEDS_REASON = "Say what further assessment is needed before the case is ready."
-
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
         # A reason refused already (too long) keeps its own message.
         missing = not cleaned.get("reason") and "reason" not in self.errors
         if cleaned.get("outcome") == SignOff.Outcome.NOT_READY and missing:
-            self.add_error("reason", self.NEEDS_REASON)
+            self.add_error("reason", NEEDS_REASON)
         return cleaned
 
 

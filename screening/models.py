@@ -88,10 +88,15 @@ class AuditEntry(models.Model):
 COMMAND_LINE = "command line"
 
 
+def user_of(actor):
+    """The user an actor is, or None when it is a description of a source (`COMMAND_LINE`)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def record(actor, action, couple=None, *, request=None, partner_label="", **data) -> AuditEntry:
     """Append one entry to the audit log. `actor`: the signed-in user, or for a change with
     none a description of its source (`COMMAND_LINE` for a management command)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_of(actor)
     return AuditEntry.objects.create(
         actor=user,
         actor_name=user.get_username() if user else (str(actor) if actor else "system"),

@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from intake.consent import current_notice
 from intake.questionnaire.answers import is_missing
-from intake.questionnaire.display import date_words, day_words, display_value, not_an_answer
+from intake.questionnaire.display import (
+    day_words,
+    display_value,
+    not_an_answer,
+    readable_date,
+)
 
 NOT_ANSWERED = "not answered"
 
@@ -41,14 +46,6 @@ def _answer(questionnaire, answers: dict[str, Any], question_id: str) -> str:
     return "" if is_missing(value) else display_value(question, value)
 
 
-def _born(date: Any) -> str:
-    """An answered date as the pages show it ("15 July 1986")."""
-    try:
-        return date_words(str(date))
-    except (ValueError, IndexError):
-        return str(date)
-
-
 def _blood_pressure(questionnaire, partner) -> str:
     answers = partner.answers
     usual = _answer(questionnaire, answers, "blood_pressure")
@@ -58,7 +55,7 @@ def _blood_pressure(questionnaire, partner) -> str:
     else:
         reading = f"{top if top is not None else '?'}/{bottom if bottom is not None else '?'} mmHg"
         if answers.get("bp_reading_date"):
-            reading += f", taken {_born(answers['bp_reading_date'])}"
+            reading += f", taken {readable_date(answers['bp_reading_date'])}"
         elif partner.partner.submitted_at:
             submitted = timezone.localtime(partner.partner.submitted_at)
             reading += f", reported on {day_words(submitted)}"
@@ -109,7 +106,7 @@ def facts(summary) -> list[FactRow]:
         for column, value in zip(
             cells,
             (
-                "" if p.age is None else f"{p.age} (born {_born(p.date_of_birth)})",
+                "" if p.age is None else f"{p.age} (born {readable_date(p.date_of_birth)})",
                 body,
                 _blood_pressure(q, p),
                 _answer(q, answers, "medications"),

@@ -21,7 +21,6 @@ from intake.questionnaire.schema import (
     AtLeast,
     Condition,
     Eq,
-    FirstLarger,
     In,
     Not,
     QType,
@@ -151,15 +150,7 @@ def questionnaire_reference(questionnaire: Questionnaire) -> str:
             facts.append("The whole step is private: only the clinic's team reads it.")
         if step.when is not None:
             facts.append(f"Asked only when {describe(step.when)}.")
-        for check in step.checks:
-            if isinstance(check, FirstLarger):
-                facts.append(
-                    f"When both are answered, `{check.first}` is larger than `{check.second}`."
-                )
-                continue
-            facts.append(
-                f"`{check.first}` and `{check.second}` are answered together or not at all."
-            )
+        facts += [check.describe() for check in step.checks]
         if facts:
             lines += [" ".join(facts), ""]
         if not step.questions:

@@ -30,6 +30,8 @@ from .models import (
 from .rules import Severity
 
 NEEDS_DISPOSITION = (Severity.URGENT, Severity.HIGH, Severity.REVIEW)
+# Signing off as not ready needs a reason (the form says it next to the box, the service too).
+NEEDS_REASON = "Say what further assessment is needed before the case is ready."
 
 
 class ReviewError(Exception):
@@ -270,7 +272,7 @@ def sign_off(
     note = (note or "").strip()
     reason = (reason or "").strip() if outcome == SignOff.Outcome.NOT_READY else ""
     if outcome == SignOff.Outcome.NOT_READY and not reason:
-        raise ReviewError("Say what further assessment is needed before the case is ready.")
+        raise ReviewError(NEEDS_REASON)
     if outcome == SignOff.Outcome.READY and not note:
         raise ReviewError("Write a short summary note for the prescriber.")
     if (

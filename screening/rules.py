@@ -112,12 +112,8 @@ PRIVATE_QUESTIONS: frozenset[str] = frozenset().union(
 )
 # An instrument with an item in a private question (HARK, asked in the safety step) has a
 # private score too: worked out from the questionnaire's `is_private` and `instrument` tags.
-PRIVATE_INSTRUMENTS: frozenset[str] = frozenset(
-    question.instrument
-    for questionnaire in QUESTIONNAIRES.values()
-    for step in questionnaire.steps
-    for question in step.questions
-    if question.instrument and step.is_private(question)
+PRIVATE_INSTRUMENTS: frozenset[str] = frozenset().union(
+    *(questionnaire.private_instruments for questionnaire in QUESTIONNAIRES.values())
 )
 
 

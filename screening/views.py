@@ -31,8 +31,7 @@ from .review import CaseStatus
 
 SESSION_NEW_LINKS = "clinic_new_links"
 SESSION_FLAG_NOTICE = "clinic_flag_notice"  # "Disposition recorded.", shown in its flag
-_EMAIL_FAILED = (
-    "The e-mail to partner {label} could not be sent (the mail server did not take it). "
+_EMAIL_FAILED = cases.EMAIL_NOT_TAKEN + (
     "Their link is below: give it to them another way, or try again later."
 )
 
@@ -385,9 +384,7 @@ def reopen_case(request, reference):
 def audit_log(request, reference):
     couple = get_couple_for_clinician(request, reference)
     record(request.user, AuditEntry.Action.AUDIT_VIEWED, couple, request=request)
-    entries = Paginator(couple.audit.select_related("actor"), 100).get_page(
-        PageForm(request.GET).number()
-    )
+    entries = Paginator(couple.audit.all(), 100).get_page(PageForm(request.GET).number())
     return render(request, "screening/audit.html", {"couple": couple, "page": entries})
 
 

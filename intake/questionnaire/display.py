@@ -88,6 +88,14 @@ def date_words(value: str) -> str:
     return day_words(datetime.date.fromisoformat(value))
 
 
+def readable_date(value: Any) -> str:
+    """An answered date or month in words; anything that is not one, as it is."""
+    try:
+        return date_words(str(value))
+    except (ValueError, IndexError):
+        return str(value)
+
+
 # Not an answer, said as such: the partner said "none" (ticked "I have no allergies"), or
 # chose to skip the section; a question neither answered nor said so is "not answered".
 NONE = "none"

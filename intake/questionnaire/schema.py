@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from .answers import is_missing
 
@@ -164,6 +164,19 @@ class BothOrNeither:
     first: str
     second: str
     message: str
+    # One of the pair left out is an answer still to give, not a mistake in what was typed.
+    still_to_give: ClassVar[bool] = True
+
+    def problem(self, values: Mapping[str, Any]) -> tuple[str, str] | None:
+        """(the question to show the message beside, the message), or None."""
+        has_first = not is_missing(values.get(self.first))
+        has_second = not is_missing(values.get(self.second))
+        if has_first == has_second:
+            return None
+        return (self.second if has_first else self.first), self.message
+
+    def describe(self) -> str:
+        return f"`{self.first}` and `{self.second}` are answered together or not at all."
 
 
 @dataclass(frozen=True)
@@ -175,6 +188,16 @@ class FirstLarger:
     first: str
     second: str
     message: str
+    still_to_give: ClassVar[bool] = False
+
+    def problem(self, values: Mapping[str, Any]) -> tuple[str, str] | None:
+        first, second = values.get(self.first), values.get(self.second)
+        if isinstance(first, int | float) and isinstance(second, int | float) and first <= second:
+            return self.first, self.message
+        return None
+
+    def describe(self) -> str:
+        return f"When both are answered, `{self.first}` is larger than `{self.second}`."
 
 
 # --- definition -------------------------------------------------------------------------
@@ -333,6 +356,16 @@ class Questionnaire:
     @property
     def private_ids(self) -> frozenset[str]:
         return frozenset(q.id for step in self.steps for q in step.questions if step.is_private(q))
+
+    @property
+    def private_instruments(self) -> frozenset[str]:
+        """Instruments with an item in a private question: their scores are private too."""
+        return frozenset(
+            q.instrument
+            for step in self.steps
+            for q in step.questions
+            if q.instrument and step.is_private(q)
+        )
 
 
 def revised(

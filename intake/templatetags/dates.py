@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from intake.questionnaire.display import date_words, day_month_words, day_time_words, day_words
+from intake.questionnaire.display import day_month_words, day_time_words, day_words, readable_date
 
 register = template.Library()
 
@@ -20,10 +20,7 @@ def day(value: Any) -> str:
     if isinstance(value, datetime.date):
         return day_words(value)
     if isinstance(value, str) and value:
-        try:
-            return date_words(value)
-        except (ValueError, IndexError):
-            return value
+        return readable_date(value)
     return ""
 
 

@@ -5,8 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from screening import cases
 from screening.models import COMMAND_LINE
 
-EMAIL_FAILED = (
-    "The e-mail to partner {label} could not be sent (the mail server did not take it). "
+EMAIL_FAILED = cases.EMAIL_NOT_TAKEN + (
     "The case is kept and the link above works: give it to them another way, or e-mail a new "
     "link from the case page later."
 )

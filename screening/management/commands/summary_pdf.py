@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from intake.models import Couple
 from screening import review, summary_files
-from screening.models import AuditEntry, record
+from screening.models import COMMAND_LINE, AuditEntry, record
 from screening.pdf import render_pdf
 
 
@@ -33,5 +33,5 @@ class Command(BaseCommand):
                 handle.write(content)
         except OSError as error:
             raise CommandError(f"Cannot write {options['output']}: {error.strerror}") from error
-        record("command line", AuditEntry.Action.PDF_DOWNLOADED, couple, kind=kind)
+        record(COMMAND_LINE, AuditEntry.Action.PDF_DOWNLOADED, couple, kind=kind)
         self.stdout.write(f"Wrote the {kind} summary of {couple.reference} to {options['output']}")
