@@ -51,8 +51,9 @@ def _allowed_hosts(**env) -> str:
 
 
 def test_the_test_clients_host_is_never_allowed_outside_the_tests():
-    assert "testserver" not in _allowed_hosts(**FULL)
-    assert _allowed_hosts(**FULL) == "['intake.example-clinic.ca']"
+    production = _allowed_hosts(**FULL)
+    assert "testserver" not in production
+    assert production == "['intake.example-clinic.ca']"
     development = _allowed_hosts()
     assert "localhost" in development and "testserver" not in development
 

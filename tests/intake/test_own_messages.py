@@ -66,14 +66,7 @@ def assert_all_tandems_own(response) -> list[tuple[str, str]]:
         return []
     assert response.status_code == 200, response.status_code  # refused: the page again
     assert_no_django_message(response)
-    shown = messages_next_to_fields(response)
-    django = [
-        (name, message)
-        for name, message in shown
-        if any(message.split(": ", 1)[-1].startswith(d) for d in DJANGO_MESSAGES)
-    ]
-    assert not django, django
-    return shown
+    return messages_next_to_fields(response)
 
 
 def test_the_check_tells_djangos_messages_from_tandems():
@@ -136,15 +129,6 @@ def _questions(step: Step) -> list[Question]:
 
 
 WALKED = [(step.id, q.id) for step in CURRENT.steps for q in _questions(step)]
-CONDITIONAL = {(s, q) for s, q in WALKED if CURRENT.question(q).when is not None}
-
-
-def test_the_walk_reaches_every_follow_up_question():
-    """Each question that is asked only after some answer is walked, with answers opening it."""
-    assert CONDITIONAL  # physical, medications, mental health, experiences, substances, safety
-    for step_id, question_id in sorted(CONDITIONAL):
-        step, question = CURRENT.step(step_id), CURRENT.question(question_id)
-        assert question.when.holds(opening_answers(step, question)), question_id
 
 
 def _own_names(page: StepPage, step_id: str, question: Question) -> list[tuple[str, str]]:

@@ -25,7 +25,12 @@ from tests.intake.helpers import (
     stored_answers,
     summary_errors,
 )
-from tests.intake.typed_support import SET_UP, TODAY, assert_no_django_message
+from tests.intake.typed_support import (
+    LB_AND_FEET_BOXES,
+    SET_UP,
+    TODAY,
+    assert_no_django_message,
+)
 from tests.pageform import current_values, parse_form
 
 pytestmark = pytest.mark.django_db
@@ -247,13 +252,7 @@ def test_the_boxes_show_what_was_typed_when_the_partner_comes_back(partner_a, pa
     """A weight in lb and a height in feet and inches come back in the boxes as typed."""
     page, answers, step_id = page_for("weight_kg")
     answers = {k: v for k, v in answers.items() if k not in ("weight_kg", "height_cm")}
-    extra = {
-        "about-weight_kg_0": "154",
-        "about-weight_kg_1": "lb",
-        "about-height_cm_0": "",
-        "about-height_cm_1": "ft_in",
-        "about-height_cm_2": "5",
-        "about-height_cm_3": "10",
+    extra = LB_AND_FEET_BOXES | {
         "about-date_of_birth_0": "15",
         "about-date_of_birth_1": "7",
         "about-date_of_birth_2": "1986",

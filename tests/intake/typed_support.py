@@ -22,6 +22,16 @@ SET_UP = {
     "angina_stent_bypass": True,
 }
 
+# 154 typed with lb chosen, and 5 ft 10 in: the about step's boxes as a partner posts them.
+LB_AND_FEET_BOXES = {
+    "about-weight_kg_0": "154",
+    "about-weight_kg_1": "lb",
+    "about-height_cm_0": "",
+    "about-height_cm_1": "ft_in",
+    "about-height_cm_2": "5",
+    "about-height_cm_3": "10",
+}
+
 
 def _django_messages() -> list[str]:
     """The start of every message Django's form fields and validators give by default."""

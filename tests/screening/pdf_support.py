@@ -1,5 +1,6 @@
-"""Reading the prescriber PDF in tests: its pages' text, and times as it prints them. (The
-cases it is made of come from tests/factories.py: realistic_document, signed_off_case.)"""
+"""Reading the prescriber PDF in tests: its pages' text. (Times as it prints them are in
+tests/dates.py; the cases it is made of come from tests/factories.py: realistic_document,
+signed_off_case.)"""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def multi(codes: tuple[str, ...], exclusive: tuple[str, ...] = ()) -> st.SearchS
     return st.one_of(st.sampled_from(exclusive).map(lambda code: [code]), combined)
 
 
-def day(low: date, high: date) -> st.SearchStrategy[str]:
+def iso_dates(low: date, high: date) -> st.SearchStrategy[str]:
     return st.dates(low, high).map(date.isoformat)
 
 
@@ -76,7 +76,7 @@ PREGNANCY = (
 STEPS: list[tuple[str, dict[str, st.SearchStrategy[Any]], set[str]]] = [
     ("about", {
         "preferred_name": NAME,
-        "date_of_birth": day(date(1920, 1, 1), date(2026, 11, 1)),
+        "date_of_birth": iso_dates(date(1920, 1, 1), date(2026, 11, 1)),
         "sex_for_scoring": choice("female", "male", "intersex", "prefer_not_to_say"),
         "gender_identity": TEXT,
         "pronouns": TEXT,
@@ -224,7 +224,7 @@ def full_partner(draw: st.DrawFn) -> dict[str, Any]:
         answers["bp_systolic"] = draw(st.integers(60, 260))
         answers["bp_diastolic"] = draw(st.integers(30, 160))
         if draw(st.booleans()):
-            answers["bp_reading_date"] = draw(day(date(2020, 1, 1), date(2026, 11, 1)))
+            answers["bp_reading_date"] = draw(iso_dates(date(2020, 1, 1), date(2026, 11, 1)))
     for qid, _, condition, strategy in CONDITIONAL:
         if condition(answers):
             answers[qid] = draw(strategy)
@@ -250,7 +250,7 @@ def partner_answers(draw: st.DrawFn) -> dict[str, Any]:
 def documents(draw: st.DrawFn) -> dict[str, Any]:
     document: dict[str, Any] = {"questionnaire_version": "1"}
     if draw(st.booleans()):
-        document["appointment_date"] = draw(day(date(2024, 1, 1), date(2030, 12, 31)))
+        document["appointment_date"] = draw(iso_dates(date(2024, 1, 1), date(2030, 12, 31)))
     present = draw(st.sampled_from([("a", "b"), ("a", "b"), ("a",), ("b",), ()]))
     document["partners"] = {p: draw(partner_answers()) for p in present}
     return document

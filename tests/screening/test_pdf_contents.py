@@ -7,6 +7,7 @@ after it; the database work is rolled back afterwards.
 
 from __future__ import annotations
 
+import datetime
 import re
 from types import SimpleNamespace
 
@@ -18,7 +19,7 @@ from pypdf.generic import BooleanObject
 
 from intake import services
 from intake.questionnaire import QUESTIONNAIRES
-from intake.questionnaire.display import date_words, display_value
+from intake.questionnaire.display import display_value
 from screening import review
 from screening.pdf import render_html, render_pdf
 from screening.rules import Severity
@@ -122,7 +123,7 @@ def test_page_one_answers_the_prescribers_first_questions_for_both_partners(case
     assert f"Height, weight {body[0]} {body[1]}" in cover
     reading = f"{ans['a']['bp_systolic']}/{ans['a']['bp_diastolic']} mmHg, taken "
     usual = display_value(q("blood_pressure"), ans["a"]["blood_pressure"])
-    taken = date_words(ans["a"]["bp_reading_date"])
+    taken = day(datetime.date.fromisoformat(ans["a"]["bp_reading_date"]))
     assert f"{reading}{taken} (usually: {usual})" in cover
     assert ans["b"].get("bp_systolic") is None
     assert "no reading given (usually: Normal)" in cover

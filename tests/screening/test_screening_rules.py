@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from intake.questionnaire import CURRENT
 from intake.questionnaire.answers import age_on
 from screening.engine import (
     PRIVATE_QUESTIONS,
@@ -24,7 +25,7 @@ from screening.engine import (
     flag_sort_key,
     screen,
 )
-from screening.rules import months_before
+from screening.rules import PRIVATE_INSTRUMENTS, months_before
 from tests.screening.rule_support import (
     APPOINTMENT,
     DEFAULTS,
@@ -664,9 +665,6 @@ def test_a_changed_clause_changes_the_text():
 
 
 def test_the_private_instruments_are_those_asked_in_a_private_step():
-    from intake.questionnaire import CURRENT
-    from screening.rules import PRIVATE_INSTRUMENTS
-
     assert set(PRIVATE_INSTRUMENTS) == {"hark"}
     assert all(
         CURRENT.step_of(qid).is_private(CURRENT.question(qid)) for qid in HARK

@@ -18,6 +18,7 @@ from tests.intake.helpers import (
     summary_errors,
     visible_text,
 )
+from tests.intake.typed_support import LB_AND_FEET_BOXES
 from tests.screening.pdf_support import flat, pages_text
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +58,7 @@ def test_a_weight_and_height_typed_by_a_partner_are_shown_as_typed_everywhere(
     submitted: the review page, the clinic's case page and the PDF show what was typed, then
     the stored kg and cm."""
     answers = make_answers()
-    typed = {
-        "about-weight_kg_0": "154",
-        "about-weight_kg_1": "lb",
-        "about-height_cm_0": "",
-        "about-height_cm_1": "ft_in",
-        "about-height_cm_2": "5",
-        "about-height_cm_3": "10",
-    }
+    typed = LB_AND_FEET_BOXES
     rest = {k: v for k, v in answers.items() if k not in ("weight_kg", "height_cm")}
     for step_id in STEP_IDS[:-1]:
         response = post_step(partner_a, step_id, rest, extra=typed if step_id == "about" else {})
