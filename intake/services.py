@@ -206,19 +206,33 @@ def export_document(couple: Couple) -> dict[str, Any]:
     return document
 
 
+@dataclass(frozen=True)
+class CheckedDocument:
+    """An answers document checked whole (`check_document`), ready to be written."""
+
+    document: dict[str, Any]
+    completed: dict[str, list[str]]  # partner label -> the steps complete in it
+
+
 def import_document(data: Any, *, created_by=None) -> NewCase:
     """A new case from an answers document; each partner present counts as submitted.
 
     The document is checked whole before anything is written; a bad one raises
     DocumentError naming the partner and the question, and leaves nothing behind.
     """
+    return create_from_document(check_document(data), created_by=created_by)
+
+
+def check_document(data: Any) -> CheckedDocument:
+    """Check an answers document (writes nothing): DocumentError when it is refused."""
     document = parse_document(data)
     questionnaire = QUESTIONNAIRES[document["questionnaire_version"]]
-    appointment = document.get("appointment_date")
     # Every value was checked by `check_value` in parse_document, the one check the step
     # forms run too (a date of birth in the future, an e-mail address that is not one, a
     # text too long...): an import refuses what a page refuses, in the same words. The step
-    # forms here only say which steps are complete (an unanswered question is allowed).
+    # forms here only say which steps are complete: an unanswered question, or answers that
+    # a step's checks across questions refuse (half a blood-pressure reading, the numbers
+    # swapped), leave that step unfinished, as a draft saved from the pages would be.
     completed: dict[str, list[str]] = {}
     for label, answers in document["partners"].items():
         completed[label] = []
@@ -227,6 +241,14 @@ def import_document(data: Any, *, created_by=None) -> NewCase:
             form = form_class(data=form_class.data_from_answers(answers, step.id), prefix=step.id)
             if form.is_valid():
                 completed[label].append(step.id)
+    return CheckedDocument(document, completed)
+
+
+def create_from_document(checked: CheckedDocument, *, created_by=None) -> NewCase:
+    """A new case from a checked answers document; each partner present counts as submitted."""
+    document, completed = checked.document, checked.completed
+    questionnaire = QUESTIONNAIRES[document["questionnaire_version"]]
+    appointment = document.get("appointment_date")
     with transaction.atomic():
         case = create_case(
             appointment_date=datetime.date.fromisoformat(appointment) if appointment else None,

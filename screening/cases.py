@@ -62,8 +62,9 @@ def import_case(actor, data: Any) -> intake_services.NewCase:
     """A new case from an answers document (docs/questionnaire.md), and its audit entry, in
     one transaction: a document refused (DocumentError) leaves neither. `actor`: as for
     `create_case`."""
+    checked = intake_services.check_document(data)  # before the transaction: no lock held
     with transaction.atomic():
-        case = intake_services.import_document(data, created_by=user_of(actor))
+        case = intake_services.create_from_document(checked, created_by=user_of(actor))
         record(actor, AuditEntry.Action.ANSWERS_IMPORTED, case.couple)
     return case
 

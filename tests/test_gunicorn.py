@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, link_path
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +59,6 @@ class Server:
             if len(lines) >= expected or time.monotonic() > deadline:
                 return lines
             time.sleep(0.1)
-
-    def path(self, link: str) -> str:
-        return "/" + link.split("://", 1)[1].split("/", 1)[1]
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +147,7 @@ def get(server, path, agent, address, **kwargs):
 
 def test_a_partners_first_visit_leaves_no_token_in_any_log(server):
     agent = f"first-visit-{uuid.uuid4().hex[:8]}"
-    response = get(server, server.path(server.links["a"]), agent, "198.51.100.1",
+    response = get(server, link_path(server.links["a"]), agent, "198.51.100.1",
                    allow_redirects=False)  # fmt: skip
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/intake/")
@@ -164,7 +161,7 @@ def test_wrong_and_expired_links_leave_no_token_in_any_log(server):
     agent = f"bad-links-{uuid.uuid4().hex[:8]}"
     wrong = "/i/" + "made-up-guess-" + uuid.uuid4().hex + "/"
     assert get(server, wrong, agent, "198.51.100.2").status_code == 404
-    expired = server.path(server.links["expired"])
+    expired = link_path(server.links["expired"])
     assert get(server, expired, agent, "198.51.100.2").status_code == 404
     lines = server.access_lines(agent, 2)
     assert len(lines) == 2
@@ -204,16 +201,15 @@ def in_pairs(calls) -> list:
 TRIES = 5
 
 
-def on_both_workers(
-    server, name: str, addresses: list[str], calls_for, expected: int, counted: str
-):
+def on_both_workers(server, name: str, first: int, calls_for, expected: int, counted: str):
     """Run `calls_for(agent, address)` in pairs until both workers have served some of them
     (the kernel, not the test, decides which worker accepts a connection: on a busy machine
-    one worker now and then takes a whole round). Each try uses a fresh client address, so
-    what an earlier try counted does not carry over. `counted`: the part of the access log's
-    request line of the requests that must reach both workers. Returns the agent, address,
-    results and counted access-log lines of the try that reached both workers."""
-    for address in addresses[:TRIES]:
+    one worker now and then takes a whole round). Each try uses a fresh client address
+    (203.0.113.`first`, then the next ones), so what an earlier try counted does not carry
+    over. `counted`: the part of the access log's request line of the requests that must reach
+    both workers. Returns the agent, address, results and counted access-log lines of the try
+    that reached both workers."""
+    for address in (f"203.0.113.{first + n}" for n in range(TRIES)):
         agent = f"{name}-{uuid.uuid4().hex[:8]}"
         results = in_pairs(calls_for(agent, address))
         lines = [line for line in server.access_lines(agent, expected) if counted in line]
@@ -229,19 +225,18 @@ def test_the_link_guess_limit_is_shared_by_both_workers(server):
             for n in range(LINK_GUESS_LIMIT)
         ]
 
-    addresses = [f"203.0.113.{10 + n}" for n in range(TRIES)]
     agent, address, results, lines = on_both_workers(
-        server, "guesser", addresses, guesses, LINK_GUESS_LIMIT, '"GET /i/[token]/'
+        server, "guesser", 10, guesses, LINK_GUESS_LIMIT, '"GET /i/[token]/'
     )
     assert results == [404] * LINK_GUESS_LIMIT
     # Both workers counted some of the guesses, and the limit is reached at LINK_GUESS_LIMIT
     # in all, whichever worker answers next.
-    after = [get(server, server.path(server.links["b"]), agent, address, allow_redirects=False)
+    after = [get(server, link_path(server.links["b"]), agent, address, allow_redirects=False)
              for _ in range(4)]  # fmt: skip
     assert [r.status_code for r in after] == [429] * 4
     assert "Please try again later" in after[0].text
     # Another address is not limited.
-    other = get(server, server.path(server.links["b"]), agent, "198.51.100.11",
+    other = get(server, link_path(server.links["b"]), agent, "198.51.100.11",
                 allow_redirects=False)  # fmt: skip
     assert other.status_code == 302
 
@@ -272,12 +267,11 @@ def test_the_sign_in_lockout_is_counted_across_workers_per_username_and_address(
             for _ in range(AXES_FAILURE_LIMIT - 1)
         ]
 
-    addresses = [f"203.0.113.{20 + n}" for n in range(TRIES)]
     # Each sign-in is a GET of the form and a POST: twice as many log lines as attempts.
     agent, address, results, lines = on_both_workers(
         server,
         "sign-in",
-        addresses,
+        20,
         attempts,
         2 * (AXES_FAILURE_LIMIT - 1),
         '"POST /accounts/login/',

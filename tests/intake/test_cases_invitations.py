@@ -11,8 +11,10 @@ from django.test import Client
 
 from intake import services
 from intake.models import Couple, Partner
+from screening.models import AuditEntry
 from tests.factories import make_user, open_link
 from tests.intake.helpers import html_of, step_url, table_rows, visible_text
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -125,13 +127,9 @@ def test_new_case_command_without_send_records_no_invitation(clinician):
     assert not [row for row in rows if row[1] == "Invitation e-mailed"]
 
 
-def test_new_case_command_says_when_the_mail_server_is_down_and_keeps_the_case(clinician, settings):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 2},
-        }
-    }
+def test_new_case_command_says_when_the_mail_server_is_down_and_keeps_the_case(
+    clinician, mail_server_down
+):
     out, err = StringIO(), StringIO()
     call_command(
         "new_case",
@@ -224,24 +222,20 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
     assert "Clinician sign-in" in visible_text(client.get(response["Location"]))
 
 
-def _closed_port() -> int:
-    """A port on 127.0.0.1 where nothing listens: a mail server that is down."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_a_mail_server_that_is_down_is_said_plainly_and_the_links_are_shown(clinician, settings):
-    from screening.models import AuditEntry
-
+@pytest.fixture
+def mail_server_down(settings):
+    """SMTP to a port on 127.0.0.1 where nothing listens: a mail server that is down."""
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
+
+
+def test_a_mail_server_that_is_down_is_said_plainly_and_the_links_are_shown(
+    clinician, mail_server_down
+):
     response = clinician.post(
         "/clinic/cases/new/",
         {"email_a": "p.one@example.com", "email_b": "p.two@example.com", "send_emails": "on"},

@@ -12,14 +12,14 @@ import sys
 
 import pytest
 from django.core import mail
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from intake import services
 from screening import alerts, background
 from screening.models import SummaryPDF, UrgentAlert, WorkerHeartbeat
-from tests.factories import clinician_user, signed_off_case
+from tests.factories import clinician_user, committed, signed_off_case
 from tests.ports import free_port
 
 from .worker_support import ROOT
@@ -103,7 +103,7 @@ def test_the_sweep_retries_when_due_and_sending_clears_the_escalation(clinician)
     assert mail.outbox == []
 
     later = alert.next_attempt_at + datetime.timedelta(seconds=1)
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         assert background.retry_due_alerts(now=later) == [couple.pk]  # the task runs at once
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "A case needs urgent review"

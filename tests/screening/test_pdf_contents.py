@@ -13,7 +13,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
-from django.test import TestCase
 from django.utils import timezone
 from pypdf.generic import BooleanObject
 
@@ -28,6 +27,7 @@ from tests.dates import day, day_month, minute
 from tests.factories import (
     OUTCOMES,
     clinician_user,
+    committed,
     dispose_all,
     disposition_note,
     realistic_document,
@@ -47,7 +47,7 @@ NOTE = "Ready for the prescriber. Talked through SI-2 with partner A by phone."
 def case(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         user = clinician_user()
-        with TestCase.captureOnCommitCallbacks(execute=True):  # screening runs on commit
+        with committed():  # screening runs on commit
             couple = services.import_document(realistic_document(), created_by=user).couple
         draft = render_pdf(couple, draft=True)
         items = dispose_all(couple, user, outcomes=OUTCOMES)
@@ -168,7 +168,7 @@ def test_page_one_says_not_answered_for_what_a_partner_left_out():
     for key in ("height_cm", "weight_kg", "bp_systolic", "bp_diastolic", "bp_reading_date"):
         document["partners"]["b"].pop(key, None)
     document["partners"]["a"].pop("bp_reading_date", None)
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         couple = services.import_document(document, created_by=user).couple
     cover = flat(pages_text(render_pdf(couple, draft=True), first=1)[0])
     a = couple.partners.get(label="a")

@@ -12,13 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.test import TestCase
 from weasyprint.urls import URLFetchingError, fetch
 
 from intake import services
 from screening import pdf
 from screening.pdf import STATIC_PREFIX, StaticOnlyFetcher, render_html, render_pdf
-from tests.factories import realistic_document
+from tests.factories import committed, realistic_document
 
 from .pdf_support import flat, pages_text, squeezed
 
@@ -78,7 +77,7 @@ def test_urls_and_file_paths_in_answers_are_printed_not_fetched(db, listening_se
         "allergies": '<iframe src="file:///etc/passwd"></iframe>',
         "preferred_name": NAME_IN_FOUR_SCRIPTS,
     }
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         couple = services.import_document(realistic_document(a=typed, b=typed_b)).couple
     assert couple.partners.get(label="a").submissions.get().answers["allergies"] == (
         "file:///etc/passwd"

@@ -8,13 +8,12 @@ import io
 import re
 
 import pytest
-from django.test import TestCase
 from fontTools.ttLib import TTFont
 
 from intake import services
 from screening import review
 from screening.pdf import render_html, render_pdf
-from tests.factories import OUTCOMES, clinician_user, dispose_all, realistic_document
+from tests.factories import OUTCOMES, clinician_user, committed, dispose_all, realistic_document
 
 from .pdf_support import reader
 
@@ -67,7 +66,7 @@ def test_every_character_of_every_script_and_emoji_has_a_glyph_in_the_embedded_f
             "allergies": TEXT["Spanish"],
         },
     )
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         couple = services.import_document(document, created_by=user).couple
     dispose_all(couple, user, outcomes=OUTCOMES)
     review.sign_off(couple, user, f"Checked with both: {names}")

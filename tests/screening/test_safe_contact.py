@@ -6,7 +6,6 @@ if it is worried about their safety (docs/questionnaire.md, docs/rules.md: urgen
 from __future__ import annotations
 
 import pytest
-from django.test import TestCase
 
 from intake import services as intake_services
 from intake.demo import make_answers
@@ -75,7 +74,7 @@ def test_an_urgent_answer_before_submission_shows_the_draft_channels(people):
 def test_the_pdf_shows_the_safe_channels_beside_each_urgent_flag(db):
     user = clinician_user()
     document = realistic_document(a={"safe_contact": ["none"], "emergency_contact": ""})
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         couple = intake_services.import_document(document, created_by=user).couple
     pages = [flat(page) for page in pages_text(render_pdf(couple, draft=True))]
     cover = pages[0]

@@ -3,13 +3,12 @@ stored units, on the clinician's case page and in the prescriber PDF; answered d
 shown as "15 July 1986". (The partner's review page: tests/browser/test_typed_values.py.)"""
 
 import pytest
-from django.test import TestCase
 
 from intake import services
 from intake.demo import make_answers
 from intake.models import Partner
 from screening.pdf import render_pdf
-from tests.factories import case_url, realistic_document
+from tests.factories import case_url, committed, realistic_document
 from tests.intake.helpers import (
     STEP_IDS,
     post_step,
@@ -33,7 +32,7 @@ TYPED = {
 
 
 def test_units_typed_and_dates_are_shown_on_the_case_page_and_in_the_pdf(clinician):
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         couple = services.import_document(
             realistic_document(a=TYPED), created_by=clinician.user
         ).couple
@@ -70,7 +69,7 @@ def test_a_weight_and_height_typed_by_a_partner_are_shown_as_typed_everywhere(
     review_page = visible_text(partner_a.get(step_url(partner_a, "review")))
     assert "154 lb (69.9 kg)" in review_page
     assert "5 ft 10 in (178 cm)" in review_page
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         response = post_step(partner_a, "review", answers)
     assert response.status_code == 302, summary_errors(response)
     assert Partner.objects.get(pk=partner_a.partner.pk).is_submitted

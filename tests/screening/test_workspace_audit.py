@@ -5,7 +5,6 @@ or deleted; clinicians read it per case."""
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,7 +17,7 @@ from intake.models import Couple
 from screening import review
 from screening.models import AuditEntry, record
 from tests.dates import minute
-from tests.factories import DEMO_NAMES, case_url
+from tests.factories import DEMO_NAMES, case_url, export_answers, import_answers
 from tests.intake.helpers import table_rows, visible_text
 from tests.screening import personas as p
 from tests.screening.records import answer_strings, audit_data_text
@@ -250,23 +249,15 @@ def test_the_audit_log_pages_a_hundred_entries_at_a_time(people):
 
 
 def test_export_and_import_commands_are_audited(tmp_path):
-    path = tmp_path / "case.json"
-    path.write_text(json.dumps(demo_document()))
-    out = io.StringIO()
-    call_command("import_answers", str(path), stdout=out)
-    couple = Couple.objects.get(reference=out.getvalue().strip())
-    call_command("export_answers", couple.reference, stdout=io.StringIO())
+    couple = Couple.objects.get(reference=import_answers(tmp_path, demo_document()))
+    export_answers(couple.reference)
     actions = list(couple.audit.values_list("action", "actor_name"))
     assert (AuditEntry.Action.ANSWERS_IMPORTED, "command line") in actions
     assert (AuditEntry.Action.ANSWERS_EXPORTED, "command line") in actions
 
 
 def test_an_imported_case_shows_its_import_on_the_audit_log(tmp_path, clinician):
-    path = tmp_path / "case.json"
-    path.write_text(json.dumps(demo_document()))
-    out = io.StringIO()
-    call_command("import_answers", str(path), stdout=out)
-    couple = Couple.objects.get(reference=out.getvalue().strip())
+    couple = Couple.objects.get(reference=import_answers(tmp_path, demo_document()))
     page = clinician.get(case_url(couple) + "audit/")
     rows = [row[1:3] for row in table_rows(page.content.decode())[1:]]
     assert ["command line", "Answers imported"] in rows
@@ -276,10 +267,8 @@ def test_an_imported_case_shows_its_import_on_the_audit_log(tmp_path, clinician)
 def test_a_refused_import_leaves_no_case_and_no_audit_entry(tmp_path):
     document = demo_document()
     document["partners"]["a"]["no_such_question"] = 1
-    path = tmp_path / "case.json"
-    path.write_text(json.dumps(document))
     with pytest.raises(CommandError, match="Refused"):
-        call_command("import_answers", str(path), stdout=io.StringIO())
+        import_answers(tmp_path, document)
     assert not Couple.objects.exists()
     assert not AuditEntry.objects.filter(action=Action.ANSWERS_IMPORTED).exists()
 
